@@ -1,0 +1,3 @@
+"""fitclaim: gets medically necessary personal training paid for."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,5 @@
+import sys
+
+from fitclaim.cli import main
+
+sys.exit(main())

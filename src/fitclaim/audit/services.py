@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+
+from fitclaim.audit.models import AuditAction, AuditEvent
+
+if TYPE_CHECKING:
+    from fitclaim.accounts.actor import Actor
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def model_snapshot(instance: models.Model) -> dict[str, Any]:
+    """The concrete field values of a record, as plain JSON values."""
+    snapshot: dict[str, Any] = {}
+    for field in instance._meta.concrete_fields:
+        snapshot[field.attname] = _plain(getattr(instance, field.attname))
+    return snapshot
+
+
+def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """{field: [old, new]} for every field whose value changed."""
+    return {
+        key: [before.get(key), after.get(key)]
+        for key in sorted(set(before) | set(after))
+        if before.get(key) != after.get(key)
+    }
+
+
+def audit_record(
+    *,
+    actor: Actor | None,
+    action: str | AuditAction,
+    entity: str,
+    entity_id: object = "",
+    client_id: int | None = None,
+    changes: dict[str, Any] | None = None,
+    summary: str = "",
+    organization: Any = None,
+    ip: str | None = None,
+) -> AuditEvent:
+    """Append one event to the audit trail."""
+    return AuditEvent.objects.create(
+        organization=organization if organization is not None else (actor.organization if actor else None),
+        actor=actor.user if actor else None,
+        actor_label=(actor.user.email if actor else "")[:254],
+        action=str(action),
+        entity=entity,
+        entity_id=str(entity_id),
+        client_id=client_id,
+        changes=_plain_dict(changes or {}),
+        summary=summary[:300],
+        ip=actor.ip if actor else ip,
+        via=actor.via if actor else "system",
+    )
+
+
+def _plain_dict(changes: dict[str, Any]) -> dict[str, Any]:
+    return {key: _plain(value) for key, value in changes.items()}
