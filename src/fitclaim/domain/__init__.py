@@ -1,0 +1,1 @@
+"""The pure core of fitclaim: money, codes and the reimbursement engine. No Django."""
