@@ -63,6 +63,7 @@ class Lmn:
     authorized_trainers: frozenset[str]
     authorized_facilities: frozenset[str]
     attributed: int = 0
+    index: int = 0
 
     def authorizes_trainer(self, trainer: str) -> bool:
         return not self.authorized_trainers or trainer in self.authorized_trainers
@@ -112,6 +113,11 @@ class Source:
     session_limit: int | None = None
     sessions_used: int = 0
     preauthorizations: list[Preauthorization] = field(default_factory=list)
+    # Reasons 7-8 depend only on the letter: computed once per case, by Lmn.index.
+    lmn_reasons: list[list[Reason]] = field(default_factory=list)
+    # Reason 9 depends on the trainer and the day: the windows (issued, expires)
+    # of the trainer's credentials this source accepts.
+    credential_windows: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     # fsa, wellness, hsa: funds before this case; the engine subtracts allocations.
     funds: int = 0
     rate: tuple[int, int] = (1, 1)
@@ -126,8 +132,17 @@ class Source:
     def remaining_deductible(self) -> int:
         return max(0, self.deductible_left - self.deductible_applied)
 
-    def covering_preauthorizations(self, day: int) -> list[Preauthorization]:
-        return [pa for pa in self.preauthorizations if pa.valid_from <= day <= pa.valid_to]
+    def has_covering_preauthorization(self, day: int) -> bool:
+        for pa in self.preauthorizations:
+            if pa.valid_from <= day <= pa.valid_to:
+                return True
+        return False
+
+    def trainer_credentialed(self, trainer: str, day: int) -> bool:
+        for issued, expires in self.credential_windows.get(trainer, ()):
+            if issued <= day <= expires:
+                return True
+        return False
 
     def preauthorization_with_room(self, day: int) -> Preauthorization | None:
         """The approved pre-authorization a session on `day` uses: the covering one
@@ -277,7 +292,20 @@ def build_case(raw: dict[str, Any]) -> Case:
     ]
     # Candidates are tried in the engine's preference order: earliest end, then id.
     lmns.sort(key=lambda lmn: (lmn.valid_to, lmn.id))
+    for index, lmn in enumerate(lmns):
+        lmn.index = index
     sources = [_source(s) for s in (raw.get("sources") or ())]
+    for source in sources:
+        source.lmn_reasons = [lmn_reasons(source, lmn) for lmn in lmns]
+        if source.required_credentials:
+            source.credential_windows = {
+                trainer: [
+                    (c.issued if c.issued is not None else 0, c.expires)
+                    for c in creds
+                    if c.code in source.required_credentials
+                ]
+                for trainer, creds in credentials.items()
+            }
     by_id = {s.id: s for s in sources}
     approved = [
         Preauthorization(
@@ -369,20 +397,39 @@ def select_lmn(case: Case, session: Session) -> tuple[Lmn | None, Reason | None]
     return None, R.LMN_SESSION_LIMIT_REACHED
 
 
-def holds_credential(case: Case, source: Source, session: Session) -> bool:
-    day = session.date
-    return any(
-        c.code in source.required_credentials
-        and (c.issued is None or c.issued <= day)
-        and day <= c.expires
-        for c in case.credentials.get(session.trainer, ())
-    )
+def lmn_reasons(source: Source, lmn: Lmn) -> list[Reason]:
+    """Reasons 7 and 8 for a source that requires a letter and a session that has one."""
+    if source.accepted_issuers and lmn.issuer_kind not in source.accepted_issuers:
+        reasons = [R.LMN_ISSUER_NOT_ACCEPTED]
+    else:
+        reasons = []
+    if (
+        source.kind == INSURANCE
+        and source.covered_conditions
+        and not any(
+            code.startswith(prefix)
+            for code in lmn.diagnoses
+            for prefix in source.covered_conditions
+        )
+    ):
+        reasons.append(R.CONDITION_NOT_COVERED)
+    return reasons
 
 
 def claim_by(source: Source, session: Session) -> int | None:
     if source.kind == INSURANCE:
         return session.date + source.timely_filing_days
     return source.claim_by
+
+
+def session_reasons(session: Session) -> list[Reason]:
+    """Reasons 1 and 2: the same against every source."""
+    reasons = []
+    if session.paid < session.charge:
+        reasons.append(R.NOT_PAID_IN_FULL)
+    if not session.receipt:
+        reasons.append(R.RECEIPT_MISSING)
+    return reasons
 
 
 def reasons_against(
@@ -392,14 +439,12 @@ def reasons_against(
     lmn: Lmn | None,
     lmn_reason: Reason | None,
     deadline: int | None,
+    reasons_of_session: list[Reason],
 ) -> list[Reason]:
     """Every reason `source` cannot pay `session`, in the engine's order."""
-    reasons: list[Reason] = []
-    if session.paid < session.charge:
-        reasons.append(R.NOT_PAID_IN_FULL)
-    if not session.receipt:
-        reasons.append(R.RECEIPT_MISSING)
-    if not source.coverage_from <= session.date <= source.coverage_to:
+    reasons = list(reasons_of_session)
+    day = session.date
+    if day < source.coverage_from or day > source.coverage_to:
         reasons.append(R.OUTSIDE_COVERAGE_PERIOD)
     if deadline is not None and case.as_of > deadline:
         reasons.append(R.CLAIM_DEADLINE_PASSED)
@@ -411,23 +456,12 @@ def reasons_against(
         if lmn is None:
             assert lmn_reason is not None
             reasons.append(lmn_reason)
-        elif source.accepted_issuers and lmn.issuer_kind not in source.accepted_issuers:
-            reasons.append(R.LMN_ISSUER_NOT_ACCEPTED)
+        else:
+            reasons.extend(source.lmn_reasons[lmn.index])
     if source.kind == INSURANCE:
-        if (
-            source.requires_lmn
-            and lmn is not None
-            and source.covered_conditions
-            and not any(
-                code.startswith(prefix)
-                for code in lmn.diagnoses
-                for prefix in source.covered_conditions
-            )
-        ):
-            reasons.append(R.CONDITION_NOT_COVERED)
-        if source.required_credentials and not holds_credential(case, source, session):
+        if source.required_credentials and not source.trainer_credentialed(session.trainer, day):
             reasons.append(R.CREDENTIAL_REQUIRED)
-        if source.requires_preauthorization and not source.covering_preauthorizations(session.date):
+        if source.requires_preauthorization and not source.has_covering_preauthorization(day):
             reasons.append(R.PREAUTH_MISSING)
     return reasons
 
@@ -468,9 +502,16 @@ def _apply_settlements(case: Case, included: list[Session]) -> None:
 
 
 def _decide(
-    case: Case, session: Session, lmn: Lmn | None, lmn_reason: Reason | None
+    case: Case,
+    session: Session,
+    lmn: Lmn | None,
+    lmn_reason: Reason | None,
+    totals: dict[str, int],
 ) -> tuple[list[dict[str, Any]], int, bool, list[Reason]]:
-    remaining = session.paid - sum(s.amount for s in session.settled.values())
+    remaining = session.paid
+    for settled in session.settled.values():
+        remaining -= settled.amount
+    reasons_of_session = session_reasons(session)
     decisions: list[dict[str, Any]] = []
     seen_reasons: list[Reason] = []
     hsa_took_part = False
@@ -487,11 +528,14 @@ def _decide(
                 decision["preauthorization"] = session.settled_preauthorization[source.id]
             elif source.kind == HSA:
                 hsa_took_part = True
+            totals[source.id] += settlement.amount
             decisions.append(decision)
             continue
 
         deadline = claim_by(source, session)
-        reasons = reasons_against(case, source, session, lmn, lmn_reason, deadline)
+        reasons = reasons_against(
+            case, source, session, lmn, lmn_reason, deadline, reasons_of_session
+        )
         if reasons:
             decisions.append({"source": source.id, "status": "ineligible", "reasons": reasons})
             seen_reasons.extend(reasons)
@@ -537,6 +581,7 @@ def _decide(
             amount = min(remaining, source.funds_left())
             source.allocated += amount
         remaining -= amount
+        totals[source.id] += amount
         decision = {
             "source": source.id,
             "status": "payable",
@@ -576,11 +621,10 @@ def run(case: Case) -> dict[str, Any]:
         lmn, lmn_reason = select_lmn(case, session)
         if lmn is not None:
             lmn.attributed += 1
-        decisions, out_of_pocket, hsa_took_part, reasons = _decide(case, session, lmn, lmn_reason)
+        decisions, out_of_pocket, hsa_took_part, reasons = _decide(
+            case, session, lmn, lmn_reason, by_source_total
+        )
         hsa_deferred = out_of_pocket if hsa_took_part else 0
-        for decision in decisions:
-            if "amount" in decision:
-                by_source_total[decision["source"]] += cents_from_str(decision["amount"])
         for reason in dict.fromkeys(reasons):
             if reason in FIXABLE:
                 actions.setdefault(reason, []).append(session.id)

@@ -22,10 +22,20 @@ def cents_from_str(text: str) -> int:
     return int(text[:-3]) * 100 + int(text[-2:])
 
 
+_CENTS_TEXT: dict[int, str] = {}
+
+
 def cents_to_str(cents: int) -> str:
     """8500 -> "85.00"; never negative in the engine."""
-    whole, part = divmod(cents, 100)
-    return f"{whole}.{part:02d}"
+    text = _CENTS_TEXT.get(cents)
+    if text is None:
+        whole, part = divmod(cents, 100)
+        text = f"{whole}.{part:02d}"
+        # Amounts repeat across sessions (the same charge, copay, share), so the
+        # texts are kept; the cap bounds memory on unusual inputs.
+        if len(_CENTS_TEXT) < 100_000:
+            _CENTS_TEXT[cents] = text
+    return text
 
 
 def cents_from_decimal(amount: Decimal) -> int:
