@@ -8,7 +8,7 @@ export FITCLAIM_DATA_DIR ?= $(CURDIR)/var
 
 setup: .venv/.installed chromium
 
-.venv/.installed: pyproject.toml
+.venv/.installed: pyproject.toml setup.py $(wildcard src/fitclaim/domain/*.py)
 	test -x $(PY) || python3 -m venv .venv
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'

@@ -13,6 +13,19 @@ import pytest
 CHROMIUM = os.environ.get("FITCLAIM_CHROMIUM", "/usr/bin/chromium")
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Refuse to test a compiled engine older than its source (`make setup` rebuilds it)."""
+    from pathlib import Path
+
+    import fitclaim.domain
+
+    domain = Path(fitclaim.domain.__file__).parent
+    for compiled in domain.glob("*.so"):
+        source = domain / (compiled.name.split(".", 1)[0] + ".py")
+        if source.exists() and source.stat().st_mtime > compiled.stat().st_mtime:
+            pytest.exit(f"{compiled.name} is older than {source.name}: run `make setup`", 2)
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     """A headless Chromium shared by the browser tests of one worker."""

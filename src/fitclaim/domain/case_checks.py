@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from fitclaim.domain.case_input import SOURCE_KINDS, Case, parse_iso_date
+from fitclaim.domain.case_input import CASE_ADAPTER, PATTERN_MESSAGES, SOURCE_KINDS, parse_iso_date
 from fitclaim.domain.money import cents_from_str
 
 Loc = tuple[str | int, ...]
@@ -80,6 +80,9 @@ def _problem_from_pydantic(error: Any) -> Problem:
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
         return Problem(loc, f"must be one of {expected}")
+    if kind == "string_pattern_mismatch":
+        pattern = error.get("ctx", {}).get("pattern", "")
+        return Problem(loc, PATTERN_MESSAGES.get(pattern, "has the wrong form"))
     if kind == "value_error":
         return Problem(loc, str(error["ctx"]["error"]))
     if kind in ("greater_than_equal", "less_than_equal"):
@@ -100,6 +103,8 @@ class _Tainted:
         self.paths = {p.loc for p in problems}
 
     def ok(self, loc: Loc) -> bool:
+        if not self.paths:
+            return True
         return all(loc[:end] not in self.paths for end in range(1, len(loc) + 1))
 
 
@@ -241,6 +246,7 @@ def _relation_problems(raw: dict[str, Any], tainted: _Tainted) -> list[Problem]:
                         problems.append(Problem(("sources", i, key), "reaches past 9999-12-31"))
 
     as_of = raw.get("as_of") if ok(("as_of",)) else None
+    latest_included: str | None = None
     for i, session in enumerate(_as_list(raw.get("sessions"))):
         session = _as_dict(session)
         trainer = session.get("trainer")
@@ -281,22 +287,32 @@ def _relation_problems(raw: dict[str, Any], tainted: _Tainted) -> list[Problem]:
                 settled_complete = False
         if paid_ok and settled_complete and settled_total > cents_from_str(str(paid)):
             problems.append(Problem(("sessions", i, "paid"), "is below the settled amounts"))
-        # Insurance claim deadlines are computed for sessions on or before as_of.
+        # Insurance claim deadlines are computed for sessions on or before as_of:
+        # the latest of them decides whether any deadline passes 9999-12-31.
         date = session.get("date")
-        if as_of is not None and date is not None and ok(("sessions", i, "date")) and date <= as_of:
-            date_ordinal = parse_iso_date(date).toordinal()  # type: ignore[union-attr]
-            for s, src in enumerate(_as_list(raw.get("sources"))):
-                src = _as_dict(src)
-                days = src.get("timely_filing_days")
-                if (
-                    src.get("kind") == "insurance"
-                    and isinstance(days, int)
-                    and ok(("sources", s, "timely_filing_days"))
-                    and date_ordinal + days > MAX_ORDINAL
-                ):
-                    problems.append(
-                        Problem(("sources", s, "timely_filing_days"), "reaches past 9999-12-31")
-                    )
+        if (
+            as_of is not None
+            and isinstance(date, str)
+            and date <= as_of
+            and (latest_included is None or date > latest_included)
+            and ok(("sessions", i, "date"))
+        ):
+            latest_included = date
+
+    if latest_included is not None:
+        latest = parse_iso_date(latest_included).toordinal()  # type: ignore[union-attr]
+        for s, src in enumerate(_as_list(raw.get("sources"))):
+            src = _as_dict(src)
+            days = src.get("timely_filing_days")
+            if (
+                src.get("kind") == "insurance"
+                and isinstance(days, int)
+                and ok(("sources", s, "timely_filing_days"))
+                and latest + days > MAX_ORDINAL
+            ):
+                problems.append(
+                    Problem(("sources", s, "timely_filing_days"), "reaches past 9999-12-31")
+                )
 
     priority = raw.get("priority")
     if isinstance(priority, list) and ok(("priority",)):
@@ -320,8 +336,7 @@ def _relation_problems(raw: dict[str, Any], tainted: _Tainted) -> list[Problem]:
         ]
         if missing:
             problems.append(Problem(("priority",), f"leaves out {', '.join(sorted(missing))}"))
-    # Several overflowing sessions name the same *_days path once.
-    return list(dict.fromkeys(problems))
+    return problems
 
 
 def case_problems(raw: Any) -> list[Problem]:
@@ -329,7 +344,7 @@ def case_problems(raw: Any) -> list[Problem]:
     if not isinstance(raw, dict):
         return [Problem((), "the case must be a JSON object")]
     try:
-        Case.model_validate(raw)
+        CASE_ADAPTER.validate_python(raw)
         field_problems: list[Problem] = []
     except ValidationError as exc:
         field_problems = [_problem_from_pydantic(e) for e in exc.errors()]

@@ -1,4 +1,4 @@
-"""The engine's input, a case, as pydantic models: the published schema and the
+"""The engine's input, a case, as typed dicts checked by pydantic: the published schema and the
 field-level checks (types, patterns, unknown keys, required keys).
 
 Relations between fields and references between objects are checked in
@@ -10,14 +10,30 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
-from typing import Annotated, Literal
+from typing import Annotated, Literal, NotRequired
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
+from pydantic import (
+    AfterValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    StringConstraints,
+    TypeAdapter,
+)
+from typing_extensions import TypedDict
 
 from fitclaim.domain.codes import icd10_prefix_problem, icd10_problem, npi_problem
-from fitclaim.domain.money import MONEY_RE, RATE_RE
+from fitclaim.domain.money import MONEY_PATTERN, RATE_PATTERN
 
 DATE_MIN_LEN = 10
+DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+PATTERN_MESSAGES = {
+    DATE_PATTERN: "must be a date written YYYY-MM-DD",
+    MONEY_PATTERN: 'must be money: a string with two decimals such as "85.00", not negative',
+    RATE_PATTERN: 'must be a rate from 0 to 1 written as a string such as "0.20"',
+}
 
 
 @lru_cache(maxsize=65536)
@@ -42,18 +58,6 @@ def _date(text: str) -> str:
     return text
 
 
-def _money(text: str) -> str:
-    if MONEY_RE.match(text) is None:
-        raise ValueError('must be money: a string with two decimals such as "85.00", not negative')
-    return text
-
-
-def _rate(text: str) -> str:
-    if RATE_RE.match(text) is None:
-        raise ValueError('must be a rate from 0 to 1 written as a string such as "0.20"')
-    return text
-
-
 def _billable(code: str) -> str:
     problem = icd10_problem(code)
     if problem is not None:
@@ -75,9 +79,10 @@ def _npi(npi: str) -> str:
     return npi
 
 
-Date = Annotated[StrictStr, AfterValidator(_date)]
-Money = Annotated[StrictStr, AfterValidator(_money)]
-Rate = Annotated[StrictStr, AfterValidator(_rate)]
+# Patterns are checked by pydantic-core; only the calendar check calls Python.
+Date = Annotated[StrictStr, StringConstraints(pattern=DATE_PATTERN), AfterValidator(_date)]
+Money = Annotated[StrictStr, StringConstraints(pattern=MONEY_PATTERN)]
+Rate = Annotated[StrictStr, StringConstraints(pattern=RATE_PATTERN)]
 Name = Annotated[StrictStr, Field(min_length=1)]
 Id = Annotated[StrictStr, Field(min_length=1)]
 Count = Annotated[StrictInt, Field(ge=0)]
@@ -91,47 +96,53 @@ IssuerKind = Literal[
 ]
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+STRICT = ConfigDict(extra="forbid", strict=True)
+
+
+class Strict(TypedDict):
+    """An object of the case: unknown keys and loose types are refused. Optional
+    keys may be omitted or null; the engine applies ENGINE.md's defaults."""
+
+    __pydantic_config__ = STRICT  # type: ignore[misc]
 
 
 class Client(Strict):
     id: Id
-    name: StrictStr | None = None
-    birth_date: Date | None = None
-    conditions: list[BillableCode] | None = None
+    name: NotRequired[StrictStr | None]
+    birth_date: NotRequired[Date | None]
+    conditions: NotRequired[list[BillableCode] | None]
 
 
 class Credential(Strict):
     code: Name
-    issued: Date | None = None
+    issued: NotRequired[Date | None]
     expires: Date
 
 
 class Trainer(Strict):
     id: Id
-    name: StrictStr | None = None
-    npi: Npi | None = None
-    credentials: list[Credential] | None = None
+    name: NotRequired[StrictStr | None]
+    npi: NotRequired[Npi | None]
+    credentials: NotRequired[list[Credential] | None]
 
 
 class Issuer(Strict):
     kind: IssuerKind
-    name: StrictStr | None = None
-    npi: Npi | None = None
+    name: NotRequired[StrictStr | None]
+    npi: NotRequired[Npi | None]
 
 
 class Lmn(Strict):
     id: Id
     issuer: Issuer
     diagnoses: Annotated[list[BillableCode], Field(min_length=1)]
-    plan: StrictStr | None = None
+    plan: NotRequired[StrictStr | None]
     valid_from: Date
     valid_to: Date
-    signed_on: Date | None = None
-    sessions_authorized: Count | None = None
-    authorized_trainers: list[Id] | None = None
-    authorized_facilities: list[Name] | None = None
+    signed_on: NotRequired[Date | None]
+    sessions_authorized: NotRequired[Count | None]
+    authorized_trainers: NotRequired[list[Id] | None]
+    authorized_facilities: NotRequired[list[Name] | None]
 
 
 class Preauthorization(Strict):
@@ -140,8 +151,8 @@ class Preauthorization(Strict):
     status: Literal["approved", "pending", "denied"]
     valid_from: Date
     valid_to: Date
-    approved_sessions: Count | None = None
-    reference: StrictStr | None = None
+    approved_sessions: NotRequired[Count | None]
+    reference: NotRequired[StrictStr | None]
 
 
 class Period(Strict):
@@ -152,63 +163,63 @@ class Period(Strict):
 class InsuranceSource(Strict):
     id: Id
     kind: Literal["insurance"]
-    name: StrictStr | None = None
+    name: NotRequired[StrictStr | None]
     period: Period
-    covers_training: StrictBool | None = None
-    requires_lmn: StrictBool | None = None
-    requires_preauthorization: StrictBool | None = None
-    accepted_issuers: list[IssuerKind] | None = None
-    covered_conditions: list[ConditionPrefix] | None = None
-    covered_codes: list[Name] | None = None
-    required_credentials: list[Name] | None = None
-    allowed_per_session: Money | None = None
-    deductible: Money | None = None
-    deductible_met: Money | None = None
-    copay: Money | None = None
-    coinsurance: Rate | None = None
-    session_limit: Count | None = None
-    sessions_used: Count | None = None
-    timely_filing_days: Days | None = None
+    covers_training: NotRequired[StrictBool | None]
+    requires_lmn: NotRequired[StrictBool | None]
+    requires_preauthorization: NotRequired[StrictBool | None]
+    accepted_issuers: NotRequired[list[IssuerKind] | None]
+    covered_conditions: NotRequired[list[ConditionPrefix] | None]
+    covered_codes: NotRequired[list[Name] | None]
+    required_credentials: NotRequired[list[Name] | None]
+    allowed_per_session: NotRequired[Money | None]
+    deductible: NotRequired[Money | None]
+    deductible_met: NotRequired[Money | None]
+    copay: NotRequired[Money | None]
+    coinsurance: NotRequired[Rate | None]
+    session_limit: NotRequired[Count | None]
+    sessions_used: NotRequired[Count | None]
+    timely_filing_days: NotRequired[Days | None]
 
 
 class FsaSource(Strict):
     id: Id
     kind: Literal["fsa"]
-    name: StrictStr | None = None
+    name: NotRequired[StrictStr | None]
     period: Period
     election: Money
-    grace_period_days: Days | None = None
-    runout_days: Days | None = None
-    used: Money | None = None
-    limited_purpose: StrictBool | None = None
-    requires_lmn: StrictBool | None = None
-    accepted_issuers: list[IssuerKind] | None = None
-    covered_codes: list[Name] | None = None
+    grace_period_days: NotRequired[Days | None]
+    runout_days: NotRequired[Days | None]
+    used: NotRequired[Money | None]
+    limited_purpose: NotRequired[StrictBool | None]
+    requires_lmn: NotRequired[StrictBool | None]
+    accepted_issuers: NotRequired[list[IssuerKind] | None]
+    covered_codes: NotRequired[list[Name] | None]
 
 
 class HsaSource(Strict):
     id: Id
     kind: Literal["hsa"]
-    name: StrictStr | None = None
+    name: NotRequired[StrictStr | None]
     established: Date
     balance: Money
-    requires_lmn: StrictBool | None = None
-    accepted_issuers: list[IssuerKind] | None = None
-    covered_codes: list[Name] | None = None
+    requires_lmn: NotRequired[StrictBool | None]
+    accepted_issuers: NotRequired[list[IssuerKind] | None]
+    covered_codes: NotRequired[list[Name] | None]
 
 
 class WellnessSource(Strict):
     id: Id
     kind: Literal["wellness"]
-    name: StrictStr | None = None
+    name: NotRequired[StrictStr | None]
     period: Period
     annual_cap: Money
-    claim_deadline_days: Days | None = None
-    rate: Rate | None = None
-    used: Money | None = None
-    requires_lmn: StrictBool | None = None
-    accepted_issuers: list[IssuerKind] | None = None
-    covered_codes: list[Name] | None = None
+    claim_deadline_days: NotRequired[Days | None]
+    rate: NotRequired[Rate | None]
+    used: NotRequired[Money | None]
+    requires_lmn: NotRequired[StrictBool | None]
+    accepted_issuers: NotRequired[list[IssuerKind] | None]
+    covered_codes: NotRequired[list[Name] | None]
 
 
 Source = Annotated[
@@ -221,39 +232,35 @@ class Settlement(Strict):
     source: Id
     amount: Money
     # Only for an insurance source; case_checks reports it elsewhere as an unknown key.
-    deductible: Money | None = None
+    deductible: NotRequired[Money | None]
 
 
 class Session(Strict):
     id: Id
     date: Date
     trainer: Id
-    facility: Name | None = None
+    facility: NotRequired[Name | None]
     code: Name
-    units: Units | None = None
+    units: NotRequired[Units | None]
     charge: Money
     paid: Money
     receipt: StrictBool
-    settled: list[Settlement] | None = None
+    settled: NotRequired[list[Settlement] | None]
 
 
 class Case(Strict):
     """One client's case: everything the engine needs to decide, as of a day."""
 
-    model_config = ConfigDict(
-        extra="forbid",
-        strict=True,
-        frozen=True,
-        title="fitclaim engine case",
-        json_schema_extra={"$schema": "https://json-schema.org/draft/2020-12/schema"},
-    )
-
     as_of: Date
     client: Client
-    trainers: list[Trainer] | None = None
-    lmns: list[Lmn] | None = None
-    preauthorizations: list[Preauthorization] | None = None
-    sources: list[Source] | None = None
-    sessions: list[Session] | None = None
-    priority: list[Id] | None = None
-    strategy: Literal["maximize_now", "preserve_hsa"] | None = None
+    trainers: NotRequired[list[Trainer] | None]
+    lmns: NotRequired[list[Lmn] | None]
+    preauthorizations: NotRequired[list[Preauthorization] | None]
+    sources: NotRequired[list[Source] | None]
+    sessions: NotRequired[list[Session] | None]
+    priority: NotRequired[list[Id] | None]
+    strategy: NotRequired[Literal["maximize_now", "preserve_hsa"] | None]
+
+
+# Validation only: the engine builds its own model from the checked JSON.
+CASE_ADAPTER: TypeAdapter[Case] = TypeAdapter(Case)

@@ -24,7 +24,9 @@ import orjson
 from fitclaim.domain.case_checks import InvalidCase
 from fitclaim.domain.engine import adjudicate
 
-BATCH_LINES = 2000
+# Lines per unit of work: small enough to keep memory flat, large enough that
+# handing batches to worker processes costs little.
+BATCH_LINES = 100
 BLANK = b" \t\r\n"
 
 

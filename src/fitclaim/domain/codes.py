@@ -16,34 +16,49 @@ class Icd10Entry:
     description: str
 
 
-@cache
-def _icd10_table() -> dict[str, Icd10Entry]:
-    table: dict[str, Icd10Entry] = {}
+def _index_lines() -> list[str]:
     with gzip.open(INDEX_PATH, "rt", encoding="utf-8") as lines:
-        for line in lines:
-            code, flag, description = line.rstrip("\n").split("\t", 2)
-            table[code] = Icd10Entry(code, flag == "B", description)
-    return table
+        return lines.read().splitlines()
 
 
 @cache
+def _icd10_sets() -> tuple[frozenset[str], frozenset[str]]:
+    """(billable codes, every category/subcategory/code): all validation needs,
+    kept apart from the descriptions so checking a case stays small in memory."""
+    billable: list[str] = []
+    items: list[str] = []
+    for line in _index_lines():
+        code, flag, _ = line.split("\t", 2)
+        items.append(code)
+        if flag == "B":
+            billable.append(code)
+    return frozenset(billable), frozenset(items)
+
+
+@cache
+def _icd10_descriptions() -> dict[str, str]:
+    return {code: text for code, _, text in (line.split("\t", 2) for line in _index_lines())}
+
+
 def billable_icd10_codes() -> frozenset[str]:
-    return frozenset(code for code, entry in _icd10_table().items() if entry.billable)
+    return _icd10_sets()[0]
 
 
-@cache
 def icd10_items() -> frozenset[str]:
     """Every category, subcategory and code of the classification."""
-    return frozenset(_icd10_table())
+    return _icd10_sets()[1]
 
 
 def icd10_lookup(code: str) -> Icd10Entry | None:
-    return _icd10_table().get(code.strip().upper())
+    code = code.strip().upper()
+    description = _icd10_descriptions().get(code)
+    if description is None:
+        return None
+    return Icd10Entry(code, code in billable_icd10_codes(), description)
 
 
 def icd10_description(code: str) -> str | None:
-    entry = icd10_lookup(code)
-    return entry.description if entry else None
+    return _icd10_descriptions().get(code.strip().upper())
 
 
 def icd10_problem(code: str) -> str | None:
@@ -54,20 +69,20 @@ def icd10_problem(code: str) -> str | None:
     """
     if not isinstance(code, str) or not code:
         return "an ICD-10-CM code is required"
-    entry = _icd10_table().get(code)
-    if entry is None:
-        if "." not in code and len(code) > 3 and code[:3] + "." + code[3:] in _icd10_table():
-            return f"write ICD-10-CM codes with the dot: {code[:3]}.{code[3:]}"
-        return f"{code} is not an ICD-10-CM code (FY2026)"
-    if not entry.billable:
+    billable, items = _icd10_sets()
+    if code in billable:
+        return None
+    if code in items:
         return f"{code} is not billable: use a more specific code"
-    return None
+    if "." not in code and len(code) > 3 and code[:3] + "." + code[3:] in items:
+        return f"write ICD-10-CM codes with the dot: {code[:3]}.{code[3:]}"
+    return f"{code} is not an ICD-10-CM code (FY2026)"
 
 
 def icd10_prefix_problem(code: str) -> str | None:
     """Why `code` cannot name a group of diagnoses (covered conditions), or None
     for a category, subcategory or code of the classification (E66, E66.0, E66.01)."""
-    if not isinstance(code, str) or code not in _icd10_table():
+    if not isinstance(code, str) or code not in icd10_items():
         return f"{code} is not an ICD-10-CM category or code (FY2026)"
     return None
 
