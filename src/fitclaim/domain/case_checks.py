@@ -10,10 +10,12 @@ reports everything wrong with a case.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from pydantic import ValidationError
 
 from fitclaim.domain.case_input import CASE_ADAPTER, PATTERN_MESSAGES, SOURCE_KINDS, parse_iso_date
@@ -21,6 +23,14 @@ from fitclaim.domain.money import cents_from_str
 
 Loc = tuple[str | int, ...]
 MAX_ORDINAL = dt.date.max.toordinal()
+
+# The day counts added to a period's end, with the default that applies when a
+# case leaves them out (ENGINE.md, "The fields").
+DAYS_FROM_PERIOD_END: dict[str, tuple[tuple[str, int], ...]] = {
+    "fsa": (("grace_period_days", 0), ("runout_days", 90)),
+    "wellness": (("claim_deadline_days", 90),),
+}
+DEFAULT_TIMELY_FILING_DAYS = 365
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,8 +249,10 @@ def _relation_problems(raw: dict[str, Any], tainted: _Tainted) -> list[Problem]:
         end = period.get("end")
         if end is not None and ok(("sources", i, "period", "end")):
             end_ordinal = parse_iso_date(end).toordinal()  # type: ignore[union-attr]
-            for key in ("grace_period_days", "runout_days", "claim_deadline_days"):
+            for key, default in DAYS_FROM_PERIOD_END.get(kind, ()):
                 days = src.get(key)
+                if days is None:
+                    days = default
                 if isinstance(days, int) and ok(("sources", i, key)):
                     if end_ordinal + days > MAX_ORDINAL:
                         problems.append(Problem(("sources", i, key), "reaches past 9999-12-31"))
@@ -304,6 +316,8 @@ def _relation_problems(raw: dict[str, Any], tainted: _Tainted) -> list[Problem]:
         for s, src in enumerate(_as_list(raw.get("sources"))):
             src = _as_dict(src)
             days = src.get("timely_filing_days")
+            if days is None:
+                days = DEFAULT_TIMELY_FILING_DAYS
             if (
                 src.get("kind") == "insurance"
                 and isinstance(days, int)
@@ -337,6 +351,78 @@ def _relation_problems(raw: dict[str, Any], tainted: _Tainted) -> list[Problem]:
         if missing:
             problems.append(Problem(("priority",), f"leaves out {', '.join(sorted(missing))}"))
     return problems
+
+
+def _count_keys(value: Any) -> int:
+    count = 0
+    if isinstance(value, dict):
+        count = len(value)
+        for item in value.values():
+            if isinstance(item, (dict, list)):
+                count += _count_keys(item)
+    elif isinstance(value, list):
+        for item in value:
+            if isinstance(item, (dict, list)):
+                count += _count_keys(item)
+    return count
+
+
+def _exact_json(payload: bytes) -> Any:
+    """The standard library's reading: integers of any size, and duplicate keys
+    refused (a JSON object with duplicate keys is not a valid case)."""
+
+    def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        obj = dict(pairs)
+        if len(obj) != len(pairs):
+            seen: set[str] = set()
+            for key, _ in pairs:
+                if key in seen:
+                    raise ValueError(f"duplicate key {key!r}")
+                seen.add(key)
+        return obj
+
+    def refuse_constant(name: str) -> Any:
+        raise ValueError(f"{name} is not JSON")
+
+    try:
+        text = payload.decode("utf-8")
+        return json.loads(text, object_pairs_hook=pairs_hook, parse_constant=refuse_constant)
+    except UnicodeDecodeError as exc:
+        raise InvalidCase([Problem((), "not UTF-8 text")]) from exc
+    except ValueError as exc:
+        raise InvalidCase([Problem((), f"not valid JSON: {exc}")]) from exc
+
+
+def parse_case(payload: bytes) -> Any:
+    """The JSON of a case, read fast by orjson and exactly where it matters.
+
+    orjson keeps the last of duplicate keys and reads integers beyond 64 bits as
+    floats. Every key of a text is followed by a colon, so when the text has no
+    more colons than the parsed objects have keys, no key was repeated; otherwise
+    (a colon inside a string, or a duplicate) the standard library reads it again.
+    """
+    try:
+        parsed = orjson.loads(payload)
+    except orjson.JSONDecodeError:
+        return _exact_json(payload)
+    if payload.count(b":") != _count_keys(parsed):
+        return _exact_json(payload)
+    return parsed
+
+
+def checked_case(payload: bytes) -> Any:
+    """Parse and validate a case; raise InvalidCase naming every problem."""
+    raw = parse_case(payload)
+    problems = case_problems(raw)
+    if problems:
+        # A huge integer read as a float by the fast reader must not be reported
+        # as "not an integer": the exact reading decides.
+        exact = _exact_json(payload)
+        problems = case_problems(exact)
+        if not problems:
+            return exact
+        raise InvalidCase(problems)
+    return raw
 
 
 def case_problems(raw: Any) -> list[Problem]:

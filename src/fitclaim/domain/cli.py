@@ -21,8 +21,8 @@ from typing import IO, Any, BinaryIO
 
 import orjson
 
-from fitclaim.domain.case_checks import InvalidCase
-from fitclaim.domain.engine import adjudicate
+from fitclaim.domain.case_checks import InvalidCase, checked_case
+from fitclaim.domain.engine import build_case, run
 
 # Lines per unit of work: small enough to keep memory flat, large enough that
 # handing batches to worker processes costs little.
@@ -39,13 +39,7 @@ def _read_all(path: str) -> bytes:
 
 def adjudicate_bytes(payload: bytes) -> bytes:
     """One case (JSON bytes) -> one result (JSON bytes). Raises InvalidCase."""
-    from fitclaim.domain.case_checks import Problem
-
-    try:
-        raw = orjson.loads(payload)
-    except orjson.JSONDecodeError as exc:
-        raise InvalidCase([Problem((), f"not valid JSON: {exc}")]) from exc
-    return orjson.dumps(adjudicate(raw))
+    return orjson.dumps(run(build_case(checked_case(payload))))
 
 
 def adjudicate_lines(lines: list[bytes]) -> tuple[bytes, bool]:
