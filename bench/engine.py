@@ -18,7 +18,6 @@ import argparse
 import datetime as dt
 import os
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -66,7 +65,9 @@ def make_case(rng: random.Random, index: int, sessions: int) -> dict:
             {
                 "id": "t1",
                 "name": "Sam Ortiz",
-                "credentials": [{"code": "ACSM-CEP", "issued": "2024-01-10", "expires": "2028-01-09"}],
+                "credentials": [
+                    {"code": "ACSM-CEP", "issued": "2024-01-10", "expires": "2028-01-09"}
+                ],
             },
             {"id": "t2", "name": "Jo Kim", "credentials": []},
         ],
@@ -198,7 +199,10 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=100)
     parser.add_argument("--skip-scaling", action="store_true")
     args = parser.parse_args()
-    print(f"# bench/engine.py  {dt.date.today()}  python {sys.version.split()[0]}, {os.cpu_count()} cores")
+    print(
+        f"# bench/engine.py  {dt.date.today()}  "
+        f"python {sys.version.split()[0]}, {os.cpu_count()} cores"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         big = Path(tmp) / "cases.jsonl"
         for workers in (1, 2):

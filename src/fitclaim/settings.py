@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "fitclaim.providers",
     "fitclaim.facilities",
     "fitclaim.funding",
+    "fitclaim.files",
     "fitclaim.web",
 ]
 

@@ -8,6 +8,9 @@ import secrets
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
+
+from fitclaim.accounts.validators import validate_ein, validate_group_npi
 
 
 class User(AbstractUser):
@@ -16,6 +19,12 @@ class User(AbstractUser):
     email = models.EmailField("email address", unique=True)
 
     objects = UserManager()
+
+    class Meta(AbstractUser.Meta):
+        constraints = [
+            # People type their address in any case; one address is one person.
+            models.UniqueConstraint(Lower("email"), name="user_email_unique_ignoring_case"),
+        ]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
@@ -27,8 +36,10 @@ class Organization(models.Model):
 
     name = models.CharField(max_length=200)
     address = models.TextField(blank=True)
-    tax_id = models.CharField("tax id (EIN)", max_length=20, blank=True)
-    group_npi = models.CharField("group NPI", max_length=10, blank=True)
+    tax_id = models.CharField("tax id (EIN)", max_length=20, blank=True, validators=[validate_ein])
+    group_npi = models.CharField(
+        "group NPI", max_length=10, blank=True, validators=[validate_group_npi]
+    )
     phone = models.CharField(max_length=40, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

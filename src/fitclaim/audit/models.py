@@ -51,7 +51,8 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["organization", "-at"])]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.entity} {self.entity_id}"
+        when = f"{self.at:%Y-%m-%d %H:%M}" if self.at else "unsaved"
+        return f"{when} {self.actor_label} {self.action} {self.entity} {self.entity_id}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:

@@ -52,20 +52,35 @@ def audit_record(
     summary: str = "",
     organization: Any = None,
     ip: str | None = None,
+    user: Any = None,
+    actor_label: str = "",
+    via: str | None = None,
 ) -> AuditEvent:
-    """Append one event to the audit trail."""
+    """Append one event to the audit trail.
+
+    Without an actor (a sign-in, a failed sign-in, a password reset: moments when
+    no membership is acting yet), pass the `user` if known, the `organization` it
+    belongs to so its admins see the event, and an `actor_label` for what was typed.
+    """
+    if actor is not None:
+        user = actor.user
+        ip = actor.ip
+        via = actor.via
+        if organization is None:
+            organization = actor.organization
+    label = actor_label or (user.email if user is not None else "")
     return AuditEvent.objects.create(
-        organization=organization if organization is not None else (actor.organization if actor else None),
-        actor=actor.user if actor else None,
-        actor_label=(actor.user.email if actor else "")[:254],
+        organization=organization,
+        actor=user,
+        actor_label=label[:254],
         action=str(action),
         entity=entity,
         entity_id=str(entity_id),
         client_id=client_id,
         changes=_plain_dict(changes or {}),
         summary=summary[:300],
-        ip=actor.ip if actor else ip,
-        via=actor.via if actor else "system",
+        ip=ip,
+        via=via or "system",
     )
 
 

@@ -287,7 +287,7 @@ def _relation_problems(raw: dict[str, Any], tainted: _Tainted) -> list[Problem]:
                 else:
                     settled_sources.add(source)
                     if (
-                        entry.get("deductible") is not None
+                        "deductible" in entry
                         and source_kind[source] != "insurance"
                         and ok((*base, "deductible"))
                     ):
