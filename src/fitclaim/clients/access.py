@@ -71,3 +71,11 @@ def sees_directory(actor: Actor) -> bool:
 
 def may_edit_directory(actor: Actor) -> bool:
     return actor.role in (Role.ADMIN, Role.BILLING)
+
+
+def check_directory(actor: Actor, *, write: bool = False) -> Actor:
+    """The staff-side directory (trainers, providers, facilities) on every way in:
+    staff read it, admins and billing change it, anyone else finds nothing."""
+    if not sees_directory(actor) or (write and not may_edit_directory(actor)):
+        raise Http404("not found")
+    return actor

@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
+from fitclaim.clients.access import check_directory
 from fitclaim.clients.api_support import STRICT, api_actor, field_errors
 from fitclaim.facilities.models import Facility
 from fitclaim.facilities.selectors import access_facility, facility_list
@@ -41,7 +42,7 @@ class FacilityPatch(Schema):
 @router.get("", response=list[FacilityOut], summary="List facilities")
 @paginate(PageNumberPagination, page_size=50, max_page_size=200)
 def facility_list_api(request: HttpRequest, q: str = "") -> QuerySet[Facility]:
-    return facility_list(actor=api_actor(request), search=q)
+    return facility_list(actor=check_directory(api_actor(request)), search=q)
 
 
 @router.post("", response={201: FacilityOut}, summary="Add a facility (admin, billing)")

@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
+from fitclaim.clients.access import check_directory
 from fitclaim.clients.api_support import STRICT, api_actor, field_errors
 from fitclaim.providers.models import Provider, ProviderKind
 from fitclaim.providers.selectors import access_provider, provider_list
@@ -56,7 +57,7 @@ class ProviderPatch(Schema):
 @router.get("", response=list[ProviderOut], summary="List providers")
 @paginate(PageNumberPagination, page_size=50, max_page_size=200)
 def provider_list_api(request: HttpRequest, q: str = "") -> QuerySet[Provider]:
-    return provider_list(actor=api_actor(request), search=q)
+    return provider_list(actor=check_directory(api_actor(request)), search=q)
 
 
 @router.post("", response={201: ProviderOut}, summary="Add a provider (admin, billing)")

@@ -10,6 +10,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
+from fitclaim.clients.access import check_directory
 from fitclaim.clients.api_support import STRICT, api_actor, field_errors
 from fitclaim.trainers.models import Credential, Trainer
 from fitclaim.trainers.selectors import (
@@ -105,7 +106,9 @@ def _with_flag(request: HttpRequest, trainer_id: int) -> Trainer:
 @router.get("", response=list[TrainerOut], summary="List trainers")
 @paginate(PageNumberPagination, page_size=50, max_page_size=200)
 def trainer_list_api(request: HttpRequest, q: str = "") -> QuerySet[Trainer]:
-    return trainer_list(actor=api_actor(request), today=timezone.localdate(), search=q)
+    return trainer_list(
+        actor=check_directory(api_actor(request)), today=timezone.localdate(), search=q
+    )
 
 
 @router.post("", response={201: TrainerOut}, summary="Add a trainer (admin, billing)")

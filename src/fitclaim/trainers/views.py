@@ -6,13 +6,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from fitclaim.accounts.actor import Actor, actor_from_request
-from fitclaim.clients.access import may_edit_directory, sees_directory
+from fitclaim.clients.access import check_directory, may_edit_directory
 from fitclaim.clients.forms import add_service_errors
 from fitclaim.trainers.forms import COMMON_CREDENTIALS, CredentialForm, TrainerForm
 from fitclaim.trainers.selectors import (
@@ -35,10 +35,7 @@ PAGE_SIZE = 50
 
 
 def _directory_actor(request: HttpRequest, *, write: bool = False) -> Actor:
-    actor = actor_from_request(request)
-    if not sees_directory(actor) or (write and not may_edit_directory(actor)):
-        raise Http404("not found")
-    return actor
+    return check_directory(actor_from_request(request), write=write)
 
 
 @login_required
