@@ -152,7 +152,7 @@ for prefix, module_name in RECORD_ROUTERS:
     try:
         module = importlib.import_module(module_name)
     except ModuleNotFoundError as exc:
-        if exc.name != module_name:
+        if exc.name is None or not module_name.startswith(exc.name):
             raise
         continue
     api.add_router(prefix, module.router)
