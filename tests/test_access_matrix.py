@@ -256,6 +256,27 @@ ARGUMENTS: dict[str, ArgumentMaker] = {
 }
 
 
+# Each app's rows live beside its tests, as plain data merged here.
+from tests.lmns.access_rules import LMN_API, LMN_ARGUMENTS, LMN_PAGES  # noqa: E402
+
+PAGE_RULES.update({name: rule(**spec) for name, spec in LMN_PAGES.items()})
+API_RULES.update({key: rule(**spec) for key, spec in LMN_API.items()})
+ARGUMENTS.update(LMN_ARGUMENTS)
+
+from tests.training.access_matrix import matrix_entries  # noqa: E402
+
+_pages, _api, _arguments = matrix_entries(
+    rule,
+    client_read=CLIENT_READ,
+    client_write=CLIENT_WRITE,
+    org_lists=ORG_LISTS,
+    signed_in=SIGNED_IN,
+)
+PAGE_RULES.update(_pages)
+API_RULES.update(_api)
+ARGUMENTS.update(_arguments)
+
+
 def fill(route: str, w: World, persona: str) -> str:
     """The concrete path of a Django route or an OpenAPI path for this w."""
 

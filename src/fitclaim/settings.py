@@ -106,6 +106,10 @@ INSTALLED_APPS = [
     "fitclaim.facilities",
     "fitclaim.funding",
     "fitclaim.files",
+    "fitclaim.lmns",
+    "fitclaim.preauths",
+    "fitclaim.training",
+    "fitclaim.payments",
     "fitclaim.web",
 ]
 

@@ -11,6 +11,12 @@ urlpatterns = [
     path("providers/", include("fitclaim.providers.urls")),
     path("facilities/", include("fitclaim.facilities.urls")),
     path("audit/", include("fitclaim.audit.urls")),
+    # Letters, pre-authorizations, sessions and payments live under a client's
+    # record; each app's urls name their own paths (clients/<id>/letters/...).
+    path("", include("fitclaim.lmns.urls")),
+    path("", include("fitclaim.preauths.urls")),
+    path("", include("fitclaim.training.urls")),
+    path("", include("fitclaim.payments.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -91,18 +91,40 @@ def shift(day: dt.date, days: int) -> dt.date:
 
 
 class Gen:
-    """One case's drawing context: `draw`, as_of and the style number."""
+    """One case's drawing context.
+
+    - `style`: a number deciding the fields that never change the result
+      (omitted or `null`, informational values); 0 when shrunk.
+    - `easy`: about half the cases are "cooperative" (few restrictions, so
+      money moves and limits, funds and pre-authorizations get used up); the
+      others draw every restriction often.
+    - `days`: the session days, drawn first, so that letters, credentials,
+      pre-authorizations, periods and deadlines often start or end exactly on
+      (or next to) a session's day: the inclusive bounds get exercised.
+    """
 
     def __init__(self, draw: Callable[[st.SearchStrategy[Any]], Any], as_of: dt.date, style: int):
         self.draw = draw
         self.as_of = as_of
         self.style = style
+        self.easy = False
+        self.days: list[dt.date] = []
 
     # ---- choices
 
     def chance(self, percent: int) -> bool:
         """True with about `percent`% probability; shrinks toward False."""
         return self.draw(PERCENT) >= 100 - percent
+
+    def p(self, percent: int, easy: int) -> int:
+        """A probability for a restriction: `easy` in a cooperative case."""
+        return easy if self.easy else percent
+
+    def near_session(self, percent: int = 12) -> dt.date | None:
+        """With `percent`% probability, a session's day or the day before or after it."""
+        if self.days and self.chance(percent):
+            return shift(self.one_of(self.days), self.one_of([0, 0, -1, 1]))
+        return None
 
     def integer(self, lo: int, hi: int) -> int:
         return self.draw(st.integers(lo, hi))
@@ -188,19 +210,31 @@ class Gen:
 
 
 def _period(g: Gen) -> dict[str, str]:
-    """A plan year near as_of: this calendar year, last year, a mid-year plan, or odd dates."""
+    """A plan year near as_of: this calendar year, last year, a mid-year plan,
+    a year ending soon, or odd dates (sometimes bounded by a session's day)."""
     as_of = g.as_of
     kind = g.integer(0, 9)
-    if kind <= 4:
+    if g.easy and kind <= 6:  # a plan year covering the last 200 days
+        start = g.date(as_of, -200, -364)
+        end = shift(start, 364)
+    elif kind <= 2:
         start, end = dt.date(as_of.year, 1, 1), dt.date(as_of.year, 12, 31)
-    elif kind <= 6:
+    elif kind <= 4 and not g.easy:
         start, end = dt.date(as_of.year - 1, 1, 1), dt.date(as_of.year - 1, 12, 31)
-    elif kind <= 8:
+    elif kind <= 6:
         year = as_of.year if as_of.month >= 7 else as_of.year - 1
         start, end = dt.date(year, 7, 1), dt.date(year + 1, 6, 30)
+    elif kind <= 8:
+        start = g.date(as_of, -200, -364)
+        end = shift(start, 364)
     else:
-        start = g.date(as_of, -420, 30)
-        end = g.date(start, 0, 400)
+        start = g.near_session(50) or g.date(as_of, -420, 30)
+        end = max(start, g.near_session(50) or g.date(start, 0, 400))
+    edge = g.near_session(15)  # a period that ends, or starts, on a session's day
+    if edge is not None and edge >= start:
+        end = edge
+    elif edge is not None and edge <= end:
+        start = edge
     return {"start": iso(start), "end": iso(end)}
 
 
@@ -211,9 +245,13 @@ def _trainer(g: Gen, ident: str) -> dict[str, Any]:
     g.cosmetic(trainer, "npi", path, NPIS[len(ident) % len(NPIS)])
     credentials = []
     for code in g.subset(CREDENTIAL_CODES):
-        expires = g.date(g.as_of, 900, -300)
+        expires = g.near_session(20) or g.date(g.as_of, 900, -300)
         credential: dict[str, Any] = {"code": code, "expires": iso(expires)}
-        issued = lambda g, expires=expires: iso(g.date(expires, 0, -1100))  # noqa: E731
+
+        def issued(g: Gen, expires: dt.date = expires) -> str:
+            day = g.near_session(40)
+            return iso(day if day is not None and day <= expires else g.date(expires, 0, -1100))
+
         g.option(credential, "issued", f"{path}:{code}", 70, issued)
         credentials.append(credential)
     if credentials or g.styled(path + ".credentials") >= 3:
@@ -224,20 +262,23 @@ def _trainer(g: Gen, ident: str) -> dict[str, Any]:
 def _lmn(g: Gen, ident: str, trainer_ids: list[str], ends: list[dt.date]) -> dict[str, Any]:
     path = f"lmn:{ident}"
     as_of = g.as_of
-    # Mostly a letter for a year that began a few months ago; letters often end
+    # Mostly a letter for a year that began some months ago; letters often end
     # on the same day, so the tie by id is exercised.
     mode, length_mode, signed = g.radix(5, 5, 8)
-    valid_from = g.date(as_of, -200, -400) if mode < 3 else g.date(as_of, 0, -450)
-    if mode == 4:
+    if mode < 3 or g.easy:
+        valid_from = g.date(as_of, -200, -400)
+    elif mode == 3:
+        valid_from = g.near_session(60) or g.date(as_of, 0, -450)
+    else:
         valid_from = g.date(as_of, 1, 30)
     if ends and length_mode == 4:
         valid_to = max(valid_from, g.one_of(ends))
-    elif length_mode <= 1:
+    elif length_mode <= 1 or g.easy:
         valid_to = shift(valid_from, 364)
     elif length_mode == 2:
         valid_to = g.date(valid_from, 30, 540)
     else:
-        valid_to = g.date(valid_from, 0, 30)
+        valid_to = max(valid_from, g.near_session(60) or g.date(valid_from, 0, 30))
     ends.append(valid_to)
     issuer: dict[str, Any] = {"kind": ISSUER_KINDS[0] if g.chance(60) else g.one_of(ISSUER_KINDS)}
     g.cosmetic(issuer, "name", path, "Dr. Ana Lee")
@@ -250,20 +291,26 @@ def _lmn(g: Gen, ident: str, trainer_ids: list[str], ends: list[dt.date]) -> dic
         "valid_to": iso(valid_to),
     }
     g.cosmetic(lmn, "plan", path, "Supervised resistance and aerobic training, 2x/week")
-    if signed < 7:
+    if signed < 7 or g.easy:
         lmn["signed_on"] = iso(shift(valid_from, -signed))
     else:
         g.absent(lmn, "signed_on", path)
     g.option(lmn, "sessions_authorized", path, 50, lambda g: g.integer(0, 24))
-    if g.chance(30):
+    if g.chance(g.p(30, 10)):
         lmn["authorized_trainers"] = g.subset(trainer_ids, min_size=1)
     elif g.styled(path + ".authorized_trainers") >= 3:
         lmn["authorized_trainers"] = []
-    if g.chance(30):
+    if g.chance(g.p(30, 10)):
         lmn["authorized_facilities"] = g.subset(FACILITIES, min_size=1)
     elif g.styled(path + ".authorized_facilities") >= 3:
         lmn["authorized_facilities"] = []
     return lmn
+
+
+def _covered_codes(g: Gen) -> list[str]:
+    if g.easy and g.chance(70):
+        return list(SERVICE_CODES)
+    return g.subset(COVERABLE_CODES)
 
 
 def _common(g: Gen, source: dict[str, Any], lmn_percent: int) -> str:
@@ -271,18 +318,29 @@ def _common(g: Gen, source: dict[str, Any], lmn_percent: int) -> str:
     path = f"source:{source['id']}"
     g.cosmetic(source, "name", path, f"Plan {source['id']}")
     g.option(source, "requires_lmn", path, 50, lambda g: g.chance(lmn_percent))
-    g.option(source, "accepted_issuers", path, 20, lambda g: g.subset(ISSUER_KINDS, 1))
-    g.option(source, "covered_codes", path, 30, lambda g: g.subset(COVERABLE_CODES))
+    g.option(source, "accepted_issuers", path, g.p(20, 5), lambda g: g.subset(ISSUER_KINDS, 1))
+    g.option(source, "covered_codes", path, g.p(30, 15), _covered_codes)
     return path
+
+
+def _days_to(g: Gen, start: dt.date, percent: int) -> int | None:
+    """Days from `start` to as_of, or the day before: a deadline on the edge."""
+    if g.chance(percent) and start <= g.as_of:
+        return (g.as_of - start).days - g.one_of([0, 1])
+    return None
 
 
 def _insurance(g: Gen, ident: str) -> dict[str, Any]:
     source: dict[str, Any] = {"id": ident, "kind": "insurance", "period": _period(g)}
     path = _common(g, source, 75)
-    g.option(source, "covers_training", path, 40, lambda g: not g.chance(10))
+    g.option(source, "covers_training", path, 40, lambda g: not g.chance(g.p(10, 3)))
     g.option(source, "requires_preauthorization", path, 60, lambda g: g.chance(75))
-    g.option(source, "covered_conditions", path, 40, lambda g: g.subset(CONDITION_PREFIXES, 1))
-    g.option(source, "required_credentials", path, 25, lambda g: g.subset(CREDENTIAL_CODES, 1))
+    g.option(
+        source, "covered_conditions", path, g.p(40, 10), lambda g: g.subset(CONDITION_PREFIXES, 1)
+    )
+    g.option(
+        source, "required_credentials", path, g.p(25, 8), lambda g: g.subset(CREDENTIAL_CODES, 1)
+    )
     g.option(source, "allowed_per_session", path, 60, lambda g: money(g.cents(4000, 12000)))
     deductible = g.one_of([0, 25000, 50000, 100000, 150000])
     g.option(source, "deductible", path, 70, money(deductible))
@@ -306,7 +364,13 @@ def _insurance(g: Gen, ident: str) -> dict[str, Any]:
     else:
         g.absent(source, "session_limit", path)
         g.option(source, "sessions_used", path, 30, lambda g: g.integer(0, 10))
-    g.option(source, "timely_filing_days", path, 50, lambda g: g.one_of([365, 180, 90, 730, 0]))
+    day = g.near_session(15)
+    days = _days_to(g, day, 100) if day else None
+    if days is not None and days >= 0:
+        source["timely_filing_days"] = days
+    else:
+        filing = [365, 730, 180] if g.easy else [365, 180, 90, 730, 0]
+        g.option(source, "timely_filing_days", path, 50, lambda g: g.one_of(filing))
     return source
 
 
@@ -319,19 +383,29 @@ def _fsa(g: Gen, ident: str) -> dict[str, Any]:
         "election": money(election),
     }
     path = _common(g, source, 70)
-    g.option(source, "grace_period_days", path, 40, lambda g: g.one_of([0, 75, 30]))
-    g.option(source, "runout_days", path, 50, lambda g: g.one_of([90, 0, 30, 120]))
+    end = day_of(source["period"]["end"])
+    grace = g.near_session(10)
+    if grace is not None and grace >= end:
+        source["grace_period_days"] = (grace - end).days
+    else:
+        g.option(source, "grace_period_days", path, 40, lambda g: g.one_of([0, 75, 30]))
+    runout = _days_to(g, end, 8)
+    if runout is not None and runout >= 0:
+        source["runout_days"] = runout
+    else:
+        g.option(source, "runout_days", path, 50, lambda g: g.one_of([90, 0, 30, 120]))
     used = election if g.chance(10) else g.cents(0, election)
     g.option(source, "used", path, 60, money(used))
-    g.option(source, "limited_purpose", path, 40, lambda g: g.chance(15))
+    g.option(source, "limited_purpose", path, 40, lambda g: g.chance(g.p(15, 3)))
     return source
 
 
 def _hsa(g: Gen, ident: str) -> dict[str, Any]:
+    established = g.near_session(15) or g.date(g.as_of, -900, -200 if g.easy else 30)
     source: dict[str, Any] = {
         "id": ident,
         "kind": "hsa",
-        "established": iso(g.date(g.as_of, -900, 30)),
+        "established": iso(established),
         "balance": money(g.cents(0, 300000)),
     }
     _common(g, source, 70)
@@ -347,7 +421,11 @@ def _wellness(g: Gen, ident: str) -> dict[str, Any]:
         "annual_cap": money(cap),
     }
     path = _common(g, source, 30)
-    g.option(source, "claim_deadline_days", path, 50, lambda g: g.one_of([90, 0, 30, 60]))
+    deadline = _days_to(g, day_of(source["period"]["end"]), 8)
+    if deadline is not None and deadline >= 0:
+        source["claim_deadline_days"] = deadline
+    else:
+        g.option(source, "claim_deadline_days", path, 50, lambda g: g.one_of([90, 0, 30, 60]))
     g.option(source, "rate", path, 60, Gen.rate)
     used = cap if g.chance(10) else g.cents(0, cap)
     g.option(source, "used", path, 60, money(used))
@@ -357,20 +435,25 @@ def _wellness(g: Gen, ident: str) -> dict[str, Any]:
 def _preauthorization(g: Gen, ident: str, source: str, ends: list[dt.date]) -> dict[str, Any]:
     path = f"pa:{ident}"
     mode = g.integer(0, 9)
-    if mode <= 5:  # approved for the last months and on
+    narrow = 5 <= mode <= 7
+    if mode <= 4:  # approved for the last months and on
         valid_from = g.date(g.as_of, -120, -300)
-    elif mode <= 8:
-        valid_from = g.date(g.as_of, 0, -420)
+        valid_to = g.date(valid_from, 180, 400)
+    elif narrow:  # a few weeks around some session: often inside a broad one
+        center = g.near_session(100) or g.date(g.as_of, 0, -200)
+        valid_from = g.date(center, 0, -30)
+        valid_to = g.date(center, 0, 30)
+    elif mode == 8:
+        valid_from = g.near_session(50) or g.date(g.as_of, 0, -420)
+        valid_to = max(valid_from, g.near_session(50) or g.date(valid_from, 0, 300))
     else:
         valid_from = g.date(g.as_of, 1, 30)
-    if ends and g.chance(30):
-        valid_to = max(valid_from, g.one_of(ends))
-    elif mode <= 5:
-        valid_to = g.date(valid_from, 180, 400)
-    else:
         valid_to = g.date(valid_from, 0, 300)
+    if ends and g.chance(25):
+        valid_to = max(valid_from, g.one_of(ends))
     ends.append(valid_to)
-    status = g.one_of(["approved", "approved", "approved", "pending", "denied"])
+    statuses = ["approved"] * (8 if g.easy else 3) + ["pending", "denied"]
+    status = g.one_of(statuses)
     pa: dict[str, Any] = {
         "id": ident,
         "source": source,
@@ -379,7 +462,7 @@ def _preauthorization(g: Gen, ident: str, source: str, ends: list[dt.date]) -> d
         "valid_to": iso(valid_to),
     }
     if status == "approved":
-        pa["approved_sessions"] = g.integer(0, 10)
+        pa["approved_sessions"] = g.integer(0, 4 if narrow else 10)
     else:
         g.cosmetic(pa, "approved_sessions", path, len(ident))
     g.cosmetic(pa, "reference", path, f"PA-{ident.upper()}")
@@ -390,11 +473,11 @@ def _session(
     g: Gen, ident: str, day: dt.date, trainer_ids: list[str], sources: list[dict[str, Any]]
 ) -> dict[str, Any]:
     path = f"session:{ident}"
-    trainer, code, facility, receipt = g.radix(len(trainer_ids), 3, 5, 8)
-    charge = g.one_of([6000, 8500, 9000, 12000, None])
+    trainer, code, facility, receipt = g.radix(len(trainer_ids), 3, 5, 50 if g.easy else 8)
+    charge = g.one_of([6000, 8500, 9000, 12000, None, None])
     if charge is None:
-        charge = g.cents(0, 25000)
-    paid = charge if g.chance(85) else g.cents(0, charge)
+        charge = 0 if g.chance(15) else g.cents(0, 25000)
+    paid = charge if g.chance(g.p(85, 97)) else g.cents(0, charge)
     session: dict[str, Any] = {
         "id": ident,
         "date": iso(day),
@@ -402,7 +485,7 @@ def _session(
         "code": SERVICE_CODES[code],
         "charge": money(charge),
         "paid": money(paid),
-        "receipt": receipt < 7,
+        "receipt": receipt < 7 if not g.easy else receipt < 49,
     }
     if facility >= 2:
         session["facility"] = FACILITIES[facility - 2]
@@ -410,10 +493,10 @@ def _session(
         session["facility"] = None
     g.cosmetic(session, "units", path, 1 + len(ident) % 3)
     settled = []
-    if sources and g.chance(20):
+    if sources and g.chance(g.p(20, 25)):
         left = paid
         for source in g.pick(sources, 1, 3):
-            amount = left if g.chance(15) else g.cents(0, left)
+            amount = left if g.chance(30) else g.cents(0, left)
             left -= amount
             entry: dict[str, Any] = {"source": source["id"], "amount": money(amount)}
             if source["kind"] == "insurance":
@@ -424,15 +507,15 @@ def _session(
     return session
 
 
-def _session_day(g: Gen, days: list[dt.date]) -> dt.date:
+def _session_day(g: Gen) -> dt.date:
     """About twice a week over the last months, some on the same day (so the
     tie by id is exercised), a few after as_of."""
     mode = g.integer(0, 19)
-    if days and mode >= 15:
-        return g.one_of(days)
+    if g.days and mode >= 15:
+        return g.one_of(g.days)
     if mode == 14:
         return g.date(g.as_of, 1, 60)
-    if mode == 13:
+    if mode == 13 and not g.easy:
         return g.date(g.as_of, -200, -420)
     return g.date(g.as_of, 0, -200)
 
@@ -445,6 +528,13 @@ def cases(draw: Any, max_sessions: int = 25) -> dict[str, Any]:
     """A valid, realistic engine case as a JSON-ready dict."""
     as_of = draw(st.dates(AS_OF_MIN, AS_OF_MAX))
     g = Gen(draw, as_of, draw(st.integers(0, 2**20)))
+    g.easy = g.chance(50)
+
+    count = g.integer(0, max_sessions)
+    chosen = g.subset(SESSION_IDS)
+    session_ids = (chosen + [i for i in SESSION_IDS if i not in chosen])[:count]
+    for _ in session_ids:
+        g.days.append(_session_day(g))
 
     client: dict[str, Any] = {"id": "c1"}
     g.cosmetic(client, "name", "client", "Dana Reyes")
@@ -455,7 +545,8 @@ def cases(draw: Any, max_sessions: int = 25) -> dict[str, Any]:
     trainers = [_trainer(g, ident) for ident in trainer_ids]
 
     lmn_ends: list[dt.date] = []
-    lmns = [_lmn(g, ident, trainer_ids, lmn_ends) for ident in g.pick(LMN_IDS, 0, 4)]
+    lmn_ids = g.pick(LMN_IDS, 1 if g.easy else 0, 4)
+    lmns = [_lmn(g, ident, trainer_ids, lmn_ends) for ident in lmn_ids]
 
     counts = g.radix(3, 3, 2, 3)
     sources: list[dict[str, Any]] = []
@@ -470,19 +561,14 @@ def cases(draw: Any, max_sessions: int = 25) -> dict[str, Any]:
     pa_ends: list[dt.date] = []
     for source in sources:
         if source["kind"] == "insurance":
-            for _ in range(g.integer(0, 3)):
+            for _ in range(g.integer(1 if g.easy else 0, 3)):
                 preauths.append(_preauthorization(g, next(pa_ids), source["id"], pa_ends))
     preauths = g.permutation(preauths)
 
-    count = g.integer(0, max_sessions)
-    chosen = g.subset(SESSION_IDS)
-    session_ids = (chosen + [i for i in SESSION_IDS if i not in chosen])[:count]
-    days: list[dt.date] = []
-    sessions = []
-    for ident in session_ids:
-        day = _session_day(g, days)
-        days.append(day)
-        sessions.append(_session(g, ident, day, trainer_ids, sources))
+    sessions = [
+        _session(g, ident, day, trainer_ids, sources)
+        for ident, day in zip(session_ids, g.days, strict=True)
+    ]
 
     case: dict[str, Any] = {"as_of": iso(as_of), "client": client}
     for key, values in (

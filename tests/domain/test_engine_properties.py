@@ -504,6 +504,9 @@ def test_funds_never_go_below_zero(case: dict[str, Any]) -> None:
                     assert left > 0, (out["id"], decision)
                 assert cents(decision["amount"]) <= left, (out["id"], decision, left)
                 payable_total[ident] += cents(decision["amount"])
+            elif decision["status"] == "not_needed" and funds[ident]["kind"] != "hsa":
+                # Limits are checked even when nothing is left to pay.
+                assert left > 0, (out["id"], decision)
             elif "FUNDS_EXHAUSTED" in decision.get("reasons", ()):
                 assert left == 0, (out["id"], decision, left)
     for ident, source in funds.items():
@@ -533,6 +536,9 @@ def test_insurance_session_limit_is_never_exceeded(case: dict[str, Any]) -> None
                 payable[ident] += 1
                 if limit is not None:
                     assert count + 1 <= limit, (out["id"], decision)
+            elif decision["status"] == "not_needed":
+                # Limits are checked even when nothing is left to pay.
+                assert limit is None or count < limit, (out["id"], decision)
             elif "SESSION_LIMIT_REACHED" in decision.get("reasons", ()):
                 assert limit is not None and count >= limit, (out["id"], decision)
     for ident, plan in plans.items():

@@ -9,9 +9,13 @@ from fitclaim.domain.letters import (
     IllegalTransition,
     LetterContent,
     LetterStatus,
+    PreauthAlert,
+    attendance,
     check_transition,
     default_valid_to,
+    engine_valid_to,
     letter_completeness,
+    preauthorization_alerts,
     reminders_due,
 )
 
@@ -136,3 +140,90 @@ def test_reexamination_reminder_is_due_from_its_date():
         today=dt.date(2026, 12, 1),
     )
     assert due == ["reexamination"]
+
+
+def test_a_revoked_letter_ends_the_day_before_its_revocation():
+    assert engine_valid_to(valid_to=dt.date(2026, 12, 31), revoked_on=dt.date(2026, 6, 15)) == (
+        dt.date(2026, 6, 14)
+    )
+
+
+def test_a_letter_revoked_after_it_ended_keeps_its_end():
+    assert engine_valid_to(valid_to=dt.date(2026, 3, 31), revoked_on=dt.date(2026, 6, 15)) == (
+        dt.date(2026, 3, 31)
+    )
+    assert engine_valid_to(valid_to=dt.date(2026, 3, 31), revoked_on=None) == dt.date(2026, 3, 31)
+
+
+def test_attendance_compares_sessions_with_the_prescribed_frequency():
+    summary = attendance(
+        attended=14, sessions_per_week=2, start=dt.date(2026, 1, 5), end=dt.date(2026, 3, 1)
+    )
+    assert summary.prescribed == 16  # eight weeks, twice a week
+    assert summary.rate == 14 / 16
+    assert "14 sessions attended" in summary.describe()
+    assert "of 16 prescribed (2 per week): 88% attendance" in summary.describe()
+
+
+def test_attendance_without_a_frequency_only_counts():
+    summary = attendance(
+        attended=3, sessions_per_week=None, start=dt.date(2026, 1, 1), end=dt.date(2026, 1, 31)
+    )
+    assert summary.prescribed is None and summary.rate is None
+    assert summary.describe() == "3 sessions attended from 2026-01-01 to 2026-01-31."
+
+
+TODAY = dt.date(2026, 6, 1)
+
+
+def alerts(**changes):
+    values = {
+        "status": "approved",
+        "approved_sessions": 24,
+        "sessions_used": 10,
+        "valid_to": dt.date(2026, 8, 31),
+        "scheduled_after_end": 0,
+        "today": TODAY,
+        **changes,
+    }
+    return preauthorization_alerts(**values)
+
+
+def test_an_approval_with_room_and_time_raises_no_alert():
+    assert alerts() == []
+
+
+@pytest.mark.parametrize(
+    ("used", "expected"),
+    [
+        (21, []),
+        (22, [PreauthAlert.SESSIONS_RUNNING_OUT]),
+        (24, [PreauthAlert.SESSIONS_RUNNING_OUT]),
+    ],
+)
+def test_two_approved_sessions_left_raises_an_alert(used, expected):
+    assert alerts(sessions_used=used) == expected
+
+
+def test_unknown_usage_raises_no_running_out_alert():
+    assert alerts(sessions_used=None) == []
+
+
+@pytest.mark.parametrize(
+    ("days", "expected"), [(8, []), (7, [PreauthAlert.ENDS_SOON]), (0, [PreauthAlert.ENDS_SOON])]
+)
+def test_seven_days_before_the_end_date_raises_an_alert(days, expected):
+    assert alerts(valid_to=TODAY + dt.timedelta(days=days)) == expected
+
+
+def test_an_ended_approval_with_sessions_still_scheduled_raises_an_alert():
+    ended = TODAY - dt.timedelta(days=1)
+    assert alerts(valid_to=ended, scheduled_after_end=3) == [
+        PreauthAlert.EXPIRED_WITH_SESSIONS_SCHEDULED
+    ]
+    assert alerts(valid_to=ended, scheduled_after_end=0) == []
+
+
+@pytest.mark.parametrize("status", ["pending", "denied"])
+def test_pending_and_denied_answers_raise_no_alert(status):
+    assert alerts(status=status, sessions_used=24, scheduled_after_end=5) == []

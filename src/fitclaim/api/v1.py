@@ -146,6 +146,8 @@ RECORD_ROUTERS = (
     ("", "fitclaim.preauths.api"),
     ("", "fitclaim.training.api"),
     ("", "fitclaim.payments.api"),
+    ("", "fitclaim.coverage.api"),
+    ("", "fitclaim.claims.api"),
 )
 
 for prefix, module_name in RECORD_ROUTERS:

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, (dt.date, dt.datetime)):
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)

@@ -23,6 +23,7 @@ from fitclaim.clients.models import Client
 from fitclaim.facilities.models import Facility
 from fitclaim.funding.models import KIND_SPECS, FundingKind, FundingSource
 from fitclaim.funding.rules import funding_source_problems
+from fitclaim.lmns.demo import load_letters_demo
 from fitclaim.providers.models import Provider, ProviderKind
 from fitclaim.trainers.models import Credential, Trainer
 
@@ -188,6 +189,7 @@ def demo_load(*, as_of: dt.date) -> DemoResult:
     load = _Loader(as_of=as_of, result=result)
     with transaction.atomic():
         riverbend = _load_riverbend(load)
+        result.created.update(load_letters_demo(organization=riverbend, as_of=load.as_of))
         northside = _load_northside(load)
         if result.total:
             for org in (riverbend, northside):

@@ -220,3 +220,105 @@ def reminders_due(*, valid_to: dt.date, reexamination: dt.date | None, today: dt
     if reexamination is not None and today >= reexamination:
         due.append("reexamination")
     return due
+
+
+def engine_valid_to(*, valid_to: dt.date, revoked_on: dt.date | None) -> dt.date:
+    """The last day a letter counts for the engine: a revoked letter stops the day
+    before it was revoked. A result before the letter's `valid_from` means it
+    was revoked before it ever applied."""
+    if revoked_on is None:
+        return valid_to
+    return min(valid_to, revoked_on - dt.timedelta(days=1))
+
+
+@dataclass(frozen=True)
+class Attendance:
+    """Sessions attended under a letter against what its plan prescribed."""
+
+    attended: int
+    prescribed: int | None
+    start: dt.date
+    end: dt.date
+    sessions_per_week: int | None
+
+    @property
+    def rate(self) -> float | None:
+        """Attended / prescribed, for display only (never money)."""
+        if not self.prescribed:
+            return None
+        return self.attended / self.prescribed
+
+    def describe(self) -> str:
+        period = f"from {self.start.isoformat()} to {self.end.isoformat()}"
+        if self.prescribed is None:
+            return f"{self.attended} sessions attended {period}."
+        percent = round(100 * self.attended / self.prescribed) if self.prescribed else 0
+        return (
+            f"{self.attended} sessions attended {period}, of {self.prescribed} prescribed "
+            f"({self.sessions_per_week} per week): {percent}% attendance."
+        )
+
+
+def attendance(
+    *, attended: int, sessions_per_week: int | None, start: dt.date, end: dt.date
+) -> Attendance:
+    """Attendance against the prescribed frequency over `start..end` (inclusive).
+    Prescribed sessions are whole weeks and the share of a started week, rounded
+    to the nearest session; with no frequency there is nothing to compare."""
+    days = max(0, (end - start).days + 1)
+    prescribed = None
+    if sessions_per_week:
+        prescribed = round(days * sessions_per_week / 7)
+    return Attendance(
+        attended=attended,
+        prescribed=prescribed,
+        start=start,
+        end=end,
+        sessions_per_week=sessions_per_week,
+    )
+
+
+class PreauthAlert(StrEnum):
+    """Why a pre-authorization needs someone's attention, like the PT systems say it."""
+
+    SESSIONS_RUNNING_OUT = "sessions_running_out"
+    ENDS_SOON = "ends_soon"
+    EXPIRED_WITH_SESSIONS_SCHEDULED = "expired_with_sessions_scheduled"
+
+
+# Two sessions left is when a clinic asks the insurer for more: the answer takes
+# about as long as two sessions at the usual twice-a-week frequency.
+PREAUTH_SESSIONS_WARNING = 2
+PREAUTH_END_WARNING_DAYS = 7
+
+
+def preauthorization_alerts(
+    *,
+    status: str,
+    approved_sessions: int | None,
+    sessions_used: int | None,
+    valid_to: dt.date | None,
+    scheduled_after_end: int,
+    today: dt.date,
+) -> list[PreauthAlert]:
+    """The alerts of an approved pre-authorization on `today`:
+
+    - 2 (or fewer) approved sessions left, while it is still in force;
+    - 7 days (or fewer) before its end date;
+    - ended, with sessions still scheduled after its end date.
+
+    `sessions_used` None means the sessions are not known, so the first alert
+    cannot be decided and is not raised. Pending and denied answers raise none:
+    there is nothing approved to run out."""
+    if status != "approved" or valid_to is None:
+        return []
+    alerts: list[PreauthAlert] = []
+    in_force = today <= valid_to
+    if in_force and approved_sessions is not None and sessions_used is not None:
+        if approved_sessions - sessions_used <= PREAUTH_SESSIONS_WARNING:
+            alerts.append(PreauthAlert.SESSIONS_RUNNING_OUT)
+    if in_force and (valid_to - today).days <= PREAUTH_END_WARNING_DAYS:
+        alerts.append(PreauthAlert.ENDS_SOON)
+    if not in_force and scheduled_after_end > 0:
+        alerts.append(PreauthAlert.EXPIRED_WITH_SESSIONS_SCHEDULED)
+    return alerts

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LmnsConfig(AppConfig):
+    name = "fitclaim.lmns"
+    label = "lmns"

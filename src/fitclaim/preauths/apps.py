@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PreauthsConfig(AppConfig):
+    name = "fitclaim.preauths"
+    label = "preauths"
