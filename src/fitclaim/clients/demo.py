@@ -26,6 +26,7 @@ from fitclaim.funding.rules import funding_source_problems
 from fitclaim.lmns.demo import load_letters_demo
 from fitclaim.providers.models import Provider, ProviderKind
 from fitclaim.trainers.models import Credential, Trainer
+from fitclaim.training.demo import load_sessions_demo
 
 try:
     from fitclaim.web.demo_accounts import DEMO_PASSWORD
@@ -190,6 +191,7 @@ def demo_load(*, as_of: dt.date) -> DemoResult:
     with transaction.atomic():
         riverbend = _load_riverbend(load)
         result.created.update(load_letters_demo(organization=riverbend, as_of=load.as_of))
+        result.created.update(load_sessions_demo(organization=riverbend, as_of=load.as_of))
         northside = _load_northside(load)
         if result.total:
             for org in (riverbend, northside):
