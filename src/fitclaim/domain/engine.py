@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from fitclaim.domain.case_checks import InvalidCase, case_problems
@@ -25,16 +24,30 @@ R = Reason
 REASON_RANK = {reason: rank for rank, reason in enumerate(REASON_ORDER)}
 
 
-@lru_cache(maxsize=65536)
+# Dates repeat across sessions and cases; plain dicts are the cheapest caches.
+_ORDINALS: dict[str, int] = {}
+_ISO: dict[int, str] = {}
+_CACHE_LIMIT = 100_000
+
+
 def _ordinal(text: str) -> int:
-    date = parse_iso_date(text)
-    assert date is not None
-    return date.toordinal()
+    ordinal = _ORDINALS.get(text)
+    if ordinal is None:
+        date = parse_iso_date(text)
+        assert date is not None
+        ordinal = date.toordinal()
+        if len(_ORDINALS) < _CACHE_LIMIT:
+            _ORDINALS[text] = ordinal
+    return ordinal
 
 
-@lru_cache(maxsize=65536)
 def _iso(ordinal: int) -> str:
-    return dt.date.fromordinal(ordinal).isoformat()
+    text = _ISO.get(ordinal)
+    if text is None:
+        text = dt.date.fromordinal(ordinal).isoformat()
+        if len(_ISO) < _CACHE_LIMIT:
+            _ISO[ordinal] = text
+    return text
 
 
 def _money(value: Any, default: int = 0) -> int:
@@ -174,8 +187,9 @@ class Session:
     paid: int
     receipt: bool
     settled: dict[str, Settlement]
-    # The pre-authorization each insurance settlement used (step 3).
-    settled_preauthorization: dict[str, str | None] = field(default_factory=dict)
+    # The pre-authorization each insurance settlement used (step 3); made for
+    # the few sessions that have an insurance settlement.
+    settled_preauthorization: dict[str, str | None] | None = None
 
 
 @dataclass(slots=True)
@@ -263,6 +277,21 @@ def _source(raw: dict[str, Any]) -> Source:
     )
 
 
+# Most sessions have no settlement; they share this (never mutated) mapping.
+_NO_SETTLEMENTS: dict[str, Settlement] = {}
+
+
+def _settlements(entries: list[dict[str, Any]] | None) -> dict[str, Settlement]:
+    if not entries:
+        return _NO_SETTLEMENTS
+    return {
+        e["source"]: Settlement(
+            e["source"], cents_from_str(e["amount"]), _money(e.get("deductible"))
+        )
+        for e in entries
+    }
+
+
 def build_case(raw: dict[str, Any]) -> Case:
     """The engine's model of a case already known to be valid."""
     credentials = {
@@ -339,12 +368,7 @@ def build_case(raw: dict[str, Any]) -> Case:
             charge=cents_from_str(s["charge"]),
             paid=cents_from_str(s["paid"]),
             receipt=s["receipt"],
-            settled={
-                e["source"]: Settlement(
-                    e["source"], cents_from_str(e["amount"]), _money(e.get("deductible"))
-                )
-                for e in (s.get("settled") or ())
-            },
+            settled=_settlements(s.get("settled")),
         )
         for s in (raw.get("sessions") or ())
     ]
@@ -496,6 +520,8 @@ def _apply_settlements(case: Case, included: list[Session]) -> None:
                     if pa is not None:
                         pa.used += 1
                         used = pa.id
+                if session.settled_preauthorization is None:
+                    session.settled_preauthorization = {}
                 session.settled_preauthorization[source.id] = used
             else:
                 source.allocated += settlement.amount
@@ -525,6 +551,7 @@ def _decide(
                 "amount": cents_to_str(settlement.amount),
             }
             if source.kind == INSURANCE:
+                assert session.settled_preauthorization is not None
                 decision["preauthorization"] = session.settled_preauthorization[source.id]
             elif source.kind == HSA:
                 hsa_took_part = True
