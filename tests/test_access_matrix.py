@@ -276,6 +276,24 @@ PAGE_RULES.update(_pages)
 API_RULES.update(_api)
 ARGUMENTS.update(_arguments)
 
+from tests.coverage.access_rules import COVERAGE_API, COVERAGE_PAGES  # noqa: E402
+
+PAGE_RULES.update({name: rule(**spec) for name, spec in COVERAGE_PAGES.items()})
+API_RULES.update({key: rule(**spec) for key, spec in COVERAGE_API.items()})
+
+from tests.claims.access_matrix import matrix_entries as claims_entries  # noqa: E402
+
+_pages, _api, _arguments = claims_entries(
+    rule,
+    client_read=CLIENT_READ,
+    client_write=CLIENT_WRITE,
+    org_lists=ORG_LISTS,
+    signed_in=SIGNED_IN,
+)
+PAGE_RULES.update(_pages)
+API_RULES.update(_api)
+ARGUMENTS.update(_arguments)
+
 
 def fill(route: str, w: World, persona: str) -> str:
     """The concrete path of a Django route or an OpenAPI path for this w."""

@@ -110,6 +110,8 @@ INSTALLED_APPS = [
     "fitclaim.preauths",
     "fitclaim.training",
     "fitclaim.payments",
+    "fitclaim.coverage",
+    "fitclaim.claims",
     "fitclaim.web",
 ]
 

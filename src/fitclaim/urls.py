@@ -17,6 +17,8 @@ urlpatterns = [
     path("", include("fitclaim.preauths.urls")),
     path("", include("fitclaim.training.urls")),
     path("", include("fitclaim.payments.urls")),
+    path("", include("fitclaim.coverage.urls")),
+    path("", include("fitclaim.claims.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

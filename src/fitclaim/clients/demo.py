@@ -19,6 +19,7 @@ from django.db import transaction
 
 from fitclaim.accounts.models import Membership, Organization, Role, User
 from fitclaim.audit.services import audit_record
+from fitclaim.claims.demo import load_claims_demo
 from fitclaim.clients.models import Client
 from fitclaim.facilities.models import Facility
 from fitclaim.funding.models import KIND_SPECS, FundingKind, FundingSource
@@ -192,6 +193,7 @@ def demo_load(*, as_of: dt.date) -> DemoResult:
         riverbend = _load_riverbend(load)
         result.created.update(load_letters_demo(organization=riverbend, as_of=load.as_of))
         result.created.update(load_sessions_demo(organization=riverbend, as_of=load.as_of))
+        result.created.update(load_claims_demo(organization=riverbend, as_of=load.as_of))
         northside = _load_northside(load)
         if result.total:
             for org in (riverbend, northside):

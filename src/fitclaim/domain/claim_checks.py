@@ -211,7 +211,9 @@ def check_packet_data(facts: PacketFacts) -> list[ClaimCheck]:
         checks.append(_missing("The patient's name is missing."))
     if facts.patient_birth_date is None:
         checks.append(_missing("The patient's date of birth is missing (client record)."))
-    if not facts.member_id.strip():
+    # FSA and HSA administrators file a claim under the account; a wellness
+    # program pays the employee it knows by name.
+    if facts.kind in ("fsa", "hsa") and not facts.member_id.strip():
         checks.append(
             _missing(f"The member or account id for {facts.source_name} is missing (funding tab).")
         )
