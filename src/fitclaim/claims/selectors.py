@@ -25,6 +25,7 @@ from fitclaim.claims.models import (
 )
 from fitclaim.clients.access import as_actor, as_pk, may_edit_visible_clients
 from fitclaim.clients.models import Client
+from fitclaim.coverage import engine_ids
 from fitclaim.domain.case_checks import InvalidCase
 from fitclaim.domain.claim_checks import (
     ClaimCheck,
@@ -183,7 +184,10 @@ def settlements_for_case(*, client: Client, as_of: dt.date) -> dict[int, list[di
     )
     settled: dict[int, list[dict[str, str]]] = defaultdict(list)
     for row in rows:
-        entry = {"source": f"src-{row['line__source_id']}", "amount": money(row["paid"])}
+        entry = {
+            "source": engine_ids.source_id(row["line__source_id"]),
+            "amount": money(row["paid"]),
+        }
         if row["line__source__kind"] == FundingKind.INSURANCE:
             entry["deductible"] = money(row["deductible"] or ZERO)
         settled[row["line__session_id"]].append(entry)
@@ -196,7 +200,7 @@ def claimed_session_sources(client_ids: Iterable[int]) -> set[tuple[int, str]]:
     rows = ClaimLine.objects.filter(open=True, claim__client_id__in=list(client_ids)).values_list(
         "session_id", "source_id"
     )
-    return {(session_id, f"src-{source_id}") for session_id, source_id in rows}
+    return {(session_id, engine_ids.source_id(source_id)) for session_id, source_id in rows}
 
 
 # --------------------------------------------------------------------- the builder

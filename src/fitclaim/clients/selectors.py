@@ -12,6 +12,7 @@ from fitclaim.accounts.models import Role
 from fitclaim.audit.services import audit_record
 from fitclaim.clients.access import as_actor, as_pk, may_edit_visible_clients, sees_all_clients
 from fitclaim.clients.models import Client
+from fitclaim.coverage import engine_ids
 
 
 def clients_visible_to(actor_or_user: Any) -> QuerySet[Client]:
@@ -113,7 +114,7 @@ def condition_rows(client: Client) -> list[tuple[str, str]]:
 def client_engine_input(client: Client) -> dict[str, Any]:
     """The engine's `client` object (ENGINE.md)."""
     return {
-        "id": f"client-{client.pk}",
+        "id": engine_ids.client_id(client.pk),
         "name": client.name,
         "birth_date": client.birth_date.isoformat() if client.birth_date else None,
         "conditions": list(client.conditions),

@@ -9,6 +9,8 @@ from typing import Any
 from django.db import models
 from django.db.models import F, Q
 
+from fitclaim.coverage import engine_ids
+
 
 class FundingKind(models.TextChoices):
     INSURANCE = "insurance", "Health insurance"
@@ -253,7 +255,7 @@ class FundingSource(models.Model):
 
     @property
     def engine_id(self) -> str:
-        return f"src-{self.pk}"
+        return engine_ids.source_id(self.pk)
 
     @property
     def spec(self) -> KindSpec:

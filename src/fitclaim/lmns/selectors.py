@@ -17,6 +17,7 @@ from fitclaim.accounts.actor import Actor
 from fitclaim.audit.services import audit_record
 from fitclaim.clients.access import as_actor, as_pk, may_edit_visible_clients
 from fitclaim.clients.models import Client
+from fitclaim.coverage import engine_ids
 from fitclaim.documents.lmn import LetterDocument, Signature, render_letter
 from fitclaim.documents.pdf import Letterhead
 from fitclaim.domain.letters import (
@@ -443,13 +444,13 @@ def letters_needing_attention(*, actor: Actor, today: dt.date) -> list[Attention
 
 def trainer_engine_id(trainer_id: int) -> str:
     # The id trainers.selectors.trainer_engine_input gives a trainer.
-    return f"trn-{trainer_id}"
+    return engine_ids.trainer_id(trainer_id)
 
 
 def facility_engine_id(facility_id: int) -> str:
     """A facility as the engine names it (facilities are plain strings there):
     sessions and letters must use the same one."""
-    return f"fac-{facility_id}"
+    return engine_ids.facility_id(facility_id)
 
 
 def lmn_engine_input(lmn: Lmn) -> dict[str, Any] | None:
@@ -474,7 +475,7 @@ def lmn_engine_input(lmn: Lmn) -> dict[str, Any] | None:
             return None
     provider = lmn.provider
     data: dict[str, Any] = {
-        "id": f"lmn-{lmn.pk}",
+        "id": engine_ids.lmn_id(lmn.pk),
         "issuer": {"kind": provider.kind, "name": str(provider), "npi": provider.npi or None},
         "diagnoses": list(lmn.diagnoses),
         "plan": lmn_plan_text(lmn),

@@ -14,6 +14,7 @@ from fitclaim.accounts.actor import Actor
 from fitclaim.audit.services import audit_record
 from fitclaim.clients.access import as_actor, as_pk, may_edit_visible_clients
 from fitclaim.clients.models import Client
+from fitclaim.coverage import engine_ids
 from fitclaim.domain.letters import PreauthAlert, preauthorization_alerts
 from fitclaim.lmns.selectors import AttentionItem, training_session_model
 from fitclaim.preauths.models import Preauthorization, PreauthStatus
@@ -196,7 +197,7 @@ def preauth_engine_input(preauth: Preauthorization) -> dict[str, Any]:
     dates even on a pending or denied request); ids are "pa-<pk>", and the
     source's id is the one funding_source_engine_input gives it."""
     data: dict[str, Any] = {
-        "id": f"pa-{preauth.pk}",
+        "id": engine_ids.preauthorization_id(preauth.pk),
         "source": preauth.source.engine_id,
         "reference": preauth.reference or None,
         "status": preauth.status,

@@ -10,6 +10,7 @@ from django.http import Http404
 
 from fitclaim.accounts.actor import Actor
 from fitclaim.clients.access import as_actor, as_pk, may_edit_directory, sees_directory
+from fitclaim.coverage import engine_ids
 from fitclaim.trainers.models import EXPIRY_WARNING_DAYS, Credential, Trainer
 
 
@@ -113,7 +114,7 @@ def trainer_clients(*, actor: Actor, trainer: Trainer) -> QuerySet[Any]:
 def trainer_engine_input(trainer: Trainer) -> dict[str, Any]:
     """The engine's `trainer` object (ENGINE.md), credentials included."""
     return {
-        "id": f"trn-{trainer.pk}",
+        "id": engine_ids.trainer_id(trainer.pk),
         "name": trainer.name,
         "npi": trainer.npi or None,
         "credentials": [

@@ -1,43 +1,12 @@
-"""Who a claims command acts as: `--user EMAIL`, else FITCLAIM_USER; never nobody."""
+"""What the claims commands share beyond fitclaim.accounts.command_line: a
+service's refusal as text, one problem a line."""
 
 from __future__ import annotations
 
-import datetime as dt
-import os
-from argparse import ArgumentParser
+from fitclaim.accounts.command_line import add_user_argument, command_actor
+from fitclaim.accounts.command_line import date_argument as date_arg
 
-from django.core.management.base import CommandError
-
-from fitclaim.accounts.actor import Actor, actor_for_email
-
-
-def add_user_argument(parser: ArgumentParser) -> None:
-    parser.add_argument(
-        "--user",
-        metavar="EMAIL",
-        default=None,
-        help="act as this user, with their organization and role (default: $FITCLAIM_USER)",
-    )
-
-
-def command_actor(email: str | None) -> Actor:
-    email = (email or os.environ.get("FITCLAIM_USER") or "").strip()
-    if not email:
-        raise CommandError(
-            "say who is acting: --user EMAIL or FITCLAIM_USER=EMAIL "
-            "(claims are read and changed as a named user, for the audit trail)"
-        )
-    try:
-        return actor_for_email(email)
-    except LookupError as exc:
-        raise CommandError(str(exc)) from None
-
-
-def date_arg(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"not a date (YYYY-MM-DD): {value}") from None
+__all__ = ["add_user_argument", "command_actor", "date_arg", "problems_text"]
 
 
 def problems_text(exc: Exception) -> str:

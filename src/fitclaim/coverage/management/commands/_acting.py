@@ -4,13 +4,14 @@ FITCLAIM_USER; never nobody), the CLIENT argument and the as-of date."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 from argparse import ArgumentParser
 
 from django.core.management.base import CommandError
 
-from fitclaim.accounts.actor import Actor, actor_for_email
+from fitclaim.accounts.command_line import add_user_argument, command_actor
 from fitclaim.coverage import engine_ids
+
+__all__ = ["add_common_arguments", "as_of_date", "client_pk", "command_actor"]
 
 
 def add_common_arguments(parser: ArgumentParser) -> None:
@@ -22,12 +23,7 @@ def add_common_arguments(parser: ArgumentParser) -> None:
         metavar="DATE",
         help="the day of the decision, YYYY-MM-DD (default: today)",
     )
-    parser.add_argument(
-        "--user",
-        metavar="EMAIL",
-        default=None,
-        help="act as this user, with their organization and role (default: $FITCLAIM_USER)",
-    )
+    add_user_argument(parser)
 
 
 def as_of_date(value: str) -> dt.date:
@@ -46,16 +42,3 @@ def client_pk(value: str) -> int:
         return engine_ids.client_pk(text)
     except engine_ids.NotAnEngineId:
         raise CommandError(f"CLIENT: not a client id: {value}") from None
-
-
-def command_actor(email: str | None) -> Actor:
-    email = (email or os.environ.get("FITCLAIM_USER") or "").strip()
-    if not email:
-        raise CommandError(
-            "say who is acting: --user EMAIL or FITCLAIM_USER=EMAIL "
-            "(records are read as a named user, for the audit trail)"
-        )
-    try:
-        return actor_for_email(email)
-    except LookupError as exc:
-        raise CommandError(str(exc)) from None

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.http import Http404
 from django.utils import timezone
 
-from fitclaim.lmns.management.commands._acting import add_user_argument, command_actor
+from fitclaim.accounts.command_line import add_user_argument, command_actor
 
 
 class Command(BaseCommand):

@@ -6,43 +6,20 @@ FITCLAIM_USER), with that user's organization and role, and refuse without one.
 
 from __future__ import annotations
 
-import datetime as dt
-import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO
 
-from django.core.management.base import CommandError, CommandParser
-
 from fitclaim.accounts.actor import Actor
+from fitclaim.accounts.command_line import add_user_argument, options_actor
+from fitclaim.accounts.command_line import date_argument as parse_date
 
-
-def add_user_argument(parser: CommandParser) -> None:
-    parser.add_argument(
-        "--user",
-        default=None,
-        help="act as this user (their organization and role); default: $FITCLAIM_USER",
-    )
+__all__ = ["add_user_argument", "cli_actor", "parse_date", "progress_reporter"]
 
 
 def cli_actor(options: dict[str, Any]) -> Actor:
-    from fitclaim.accounts.actor import actor_for_email
-
-    email = options.get("user") or os.environ.get("FITCLAIM_USER", "")
-    if not email:
-        raise CommandError("say who is acting: --user EMAIL or FITCLAIM_USER=EMAIL")
-    try:
-        return actor_for_email(email)
-    except LookupError as exc:
-        raise CommandError(str(exc)) from None
-
-
-def parse_date(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"not a date (YYYY-MM-DD): {value}") from None
+    return options_actor(options)
 
 
 @contextmanager

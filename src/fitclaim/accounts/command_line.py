@@ -1,9 +1,16 @@
-"""Who a record command acts as: `--user EMAIL`, else FITCLAIM_USER; never nobody."""
+"""What every record command shares: who is acting, and dates as typed.
+
+Commands that read or change records act as a named user (`--user EMAIL`, else
+the FITCLAIM_USER environment variable), with that user's organization and
+role, so the audit trail names them; without one they refuse.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from argparse import ArgumentParser
+from typing import Any
 
 from django.core.management.base import CommandError
 
@@ -30,3 +37,16 @@ def command_actor(email: str | None) -> Actor:
         return actor_for_email(email)
     except LookupError as exc:
         raise CommandError(str(exc)) from None
+
+
+def options_actor(options: dict[str, Any]) -> Actor:
+    """The actor of a command's parsed options (`--user`)."""
+    return command_actor(options.get("user"))
+
+
+def date_argument(value: str) -> dt.date:
+    """An argparse type: a date written YYYY-MM-DD, or a clear error."""
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"not a date (YYYY-MM-DD): {value}") from None
