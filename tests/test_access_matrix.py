@@ -128,6 +128,8 @@ PAGE_RULES: dict[str, Rule] = {
 # operations (covered by API_RULES below).
 SKIPPED_PREFIXES = ("admin/", "api/v1/")
 API_PAGES = {"api-v1:openapi-json", "api-v1:openapi-view", "api-v1:docs_asset"}
+# Answers 404 to everyone by design (an unknown API path): nothing to scope.
+NOT_PAGES = {"api_not_found"}
 
 
 def url_patterns() -> list[tuple[str, str]]:
@@ -146,6 +148,8 @@ def url_patterns() -> list[tuple[str, str]]:
 
     found = []
     for route, name in walk(get_resolver().url_patterns, "", ""):
+        if name in NOT_PAGES:
+            continue
         if name in API_PAGES or not route.startswith(SKIPPED_PREFIXES):
             found.append((route, name))
     return found

@@ -1,7 +1,13 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.http import HttpRequest, JsonResponse
+from django.urls import include, path, re_path
 
 from fitclaim.api.v1 import api
+
+
+def api_not_found(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"detail": "Not found"}, status=404)
+
 
 urlpatterns = [
     path("", include("fitclaim.web.urls")),
@@ -20,5 +26,7 @@ urlpatterns = [
     path("", include("fitclaim.coverage.urls")),
     path("", include("fitclaim.claims.urls")),
     path("api/v1/", api.urls),
+    # Anything else under /api/ is an API client's mistake: answer in JSON too.
+    re_path(r"^api/", api_not_found, name="api_not_found"),
     path("admin/", admin.site.urls),
 ]

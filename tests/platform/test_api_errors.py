@@ -91,3 +91,10 @@ def test_openapi_schema_lists_both_ways_to_authenticate(db: None) -> None:
     assert schemes["BrowserSessionAuth"]["in"] == "cookie"
     assert "/api/v1/me" in schema["paths"]
     assert "/api/v1/docs/assets/{name}" not in schema["paths"]
+
+
+def test_an_unknown_api_path_answers_json_not_found(client):
+    response = client.get("/api/v1/no-such-thing")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found"}
+    assert client.get("/api/v2/clients").json() == {"detail": "Not found"}
