@@ -40,6 +40,7 @@ from fitclaim.domain.claim_lifecycle import (
     held_amount,
     line_status,
 )
+from fitclaim.domain.money import money_text
 from fitclaim.funding.models import FundingKind, FundingSource
 from fitclaim.interop.x12.carc import carc_words, rarc_words, reasons_for
 from fitclaim.training.models import TrainingSession
@@ -47,8 +48,7 @@ from fitclaim.training.models import TrainingSession
 ZERO = Decimal("0.00")
 
 
-def money(value: Decimal) -> str:
-    return f"{value.quantize(Decimal('0.01')):f}"
+money = money_text
 
 
 # --------------------------------------------------------------------- scoping

@@ -26,17 +26,15 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from fitclaim.clients.models import Client
 from fitclaim.coverage import engine_ids
+from fitclaim.domain.money import money_text
 from fitclaim.funding.models import FundingSource
 from fitclaim.trainers.models import Trainer
 from fitclaim.training.models import SessionStatus
 from fitclaim.training.selectors import SessionFacts
-
-CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -65,9 +63,7 @@ class CaseBuild:
         return None
 
 
-def money(value: Decimal) -> str:
-    """A Decimal as the engine's money string ("85.00")."""
-    return f"{value.quantize(CENT):f}"
+money = money_text
 
 
 def is_in_case(facts: SessionFacts, as_of: dt.date) -> bool:

@@ -46,6 +46,11 @@ def decimal_from_cents(cents: int) -> Decimal:
     return (Decimal(cents) / 100).quantize(CENT)
 
 
+def money_text(amount: Decimal) -> str:
+    """A Decimal amount of cents as the engine writes money: "85.00"."""
+    return f"{amount.quantize(CENT):f}"
+
+
 def quantize(amount: Decimal) -> Decimal:
     """Round a Decimal amount to cents, half up: the one rounding rule."""
     from decimal import ROUND_HALF_UP

@@ -11,6 +11,7 @@ from django.http import Http404
 
 from fitclaim.clients.access import as_actor, as_pk, may_edit_visible_clients
 from fitclaim.clients.models import Client
+from fitclaim.domain.money import money_text
 from fitclaim.funding.models import (
     DATE_FIELDS,
     KIND_SPECS,
@@ -71,10 +72,6 @@ def client_priority_engine_input(client: Client) -> list[str] | None:
     return [s.engine_id for s in funding_sources_of(client) if s.kind != FundingKind.INSURANCE]
 
 
-def _money(value: Decimal) -> str:
-    return f"{value.quantize(Decimal('0.01')):f}"
-
-
 def _rate(value: Decimal) -> str:
     # 0.2000 -> "0.2", 1.0000 -> "1": the engine's rate pattern, no exponent.
     return f"{value.normalize():f}"
@@ -84,7 +81,7 @@ def _engine_value(field: str, value: Any) -> Any:
     if value is None:
         return None
     if field in MONEY_FIELDS:
-        return _money(value)
+        return money_text(value)
     if field in RATE_FIELDS:
         return _rate(value)
     if field in DATE_FIELDS:
