@@ -43,6 +43,7 @@ from fitclaim.claims.selectors import (
 from fitclaim.clients.access import may_edit_visible_clients
 from fitclaim.clients.api_support import STRICT, api_actor, field_errors
 from fitclaim.clients.selectors import access_client
+from fitclaim.web.responses import document_response
 
 router = Router(tags=["claims"])
 
@@ -297,10 +298,7 @@ class LedgerOut(Schema):
 
 
 def _file(content: bytes | str, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return document_response(content, filename, content_type)
 
 
 # --------------------------------------------------------------------- building

@@ -63,17 +63,13 @@ from fitclaim.clients.selectors import access_client
 from fitclaim.domain.claim_lifecycle import ClaimStatus, allowed_actions
 from fitclaim.funding.models import FundingKind
 from fitclaim.funding.selectors import funding_sources_of
+from fitclaim.web.responses import document_response
 
 
 def _file(
     content: bytes | str, filename: str, content_type: str, *, inline: bool = False
 ) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    disposition = "inline" if inline else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
-    # Health information: never kept by a shared cache.
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return document_response(content, filename, content_type, inline=inline)
 
 
 def _pdf(content: bytes, filename: str) -> HttpResponse:

@@ -63,14 +63,11 @@ from fitclaim.lmns.services import (
 )
 from fitclaim.providers.selectors import providers_visible_to
 from fitclaim.trainers.selectors import trainers_visible_to
+from fitclaim.web.responses import document_response
 
 
 def _pdf_response(content: bytes, filename: str, *, inline: bool = True) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    disposition = "inline" if inline else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return document_response(content, filename, inline=inline)
 
 
 def _lmn_form(request: HttpRequest, actor: object, **kwargs: object) -> LmnForm:
@@ -319,10 +316,7 @@ def letter_scan_file(request: HttpRequest, letter_id: int) -> HttpResponse:
         raise Http404("no scan")
     stored = lmn.signed_scan
     content = file_read(by=actor, stored=stored)
-    response = HttpResponse(content, content_type=stored.content_type)
-    response["Content-Disposition"] = f'inline; filename="{download_name(stored)}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return document_response(content, download_name(stored), stored.content_type, inline=True)
 
 
 @login_required

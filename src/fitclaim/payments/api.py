@@ -36,6 +36,7 @@ from fitclaim.payments.services import (
     receipt_upload,
     uploaded_receipt_read,
 )
+from fitclaim.web.responses import document_response
 
 router = Router(tags=["payments"])
 
@@ -187,10 +188,7 @@ def _payment(payment_id: int) -> Payment:
 
 
 def _pdf(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return document_response(content, filename, inline=True)
 
 
 @router.get(
@@ -387,7 +385,4 @@ def uploaded_receipt_file_api(request: HttpRequest, upload_id: int) -> HttpRespo
     actor = api_actor(request)
     receipt = access_uploaded_receipt(actor, upload_id)
     content = uploaded_receipt_read(by=actor, receipt=receipt)
-    response = HttpResponse(content, content_type=receipt.file.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{download_name(receipt.file)}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return document_response(content, download_name(receipt.file), receipt.file.content_type)

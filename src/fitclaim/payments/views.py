@@ -36,14 +36,11 @@ from fitclaim.payments.services import (
 )
 from fitclaim.training.models import TrainingSession
 from fitclaim.training.selectors import attended_unpaid_sessions
+from fitclaim.web.responses import document_response
 
 
 def _pdf(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    # Health information: never kept by a shared cache.
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return document_response(content, filename, inline=True)
 
 
 @login_required
@@ -250,8 +247,6 @@ def uploaded_receipt_download(request: HttpRequest, upload_id: int) -> HttpRespo
     actor = actor_from_request(request)
     receipt = access_uploaded_receipt(actor, upload_id)
     content = uploaded_receipt_read(by=actor, receipt=receipt)
-    response = HttpResponse(content, content_type=receipt.file.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{download_name(receipt.file)}"'
-    response["Cache-Control"] = "private, no-store"
+    response = document_response(content, download_name(receipt.file), receipt.file.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     return response

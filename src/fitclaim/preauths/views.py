@@ -26,6 +26,7 @@ from fitclaim.preauths.selectors import (
     preauths_of_client,
 )
 from fitclaim.preauths.services import preauth_create, preauth_record_answer, preauth_update
+from fitclaim.web.responses import document_response
 
 
 def _form(request: HttpRequest, client: Client, **kwargs: object) -> PreauthForm:
@@ -165,7 +166,4 @@ def preauth_request_pdf_view(request: HttpRequest, preauth_id: int) -> HttpRespo
     actor = actor_from_request(request)
     preauth = access_preauthorization(actor, preauth_id)
     content, filename = preauth_request_pdf(by=actor, preauth=preauth)
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return document_response(content, filename, inline=True)
