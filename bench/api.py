@@ -10,7 +10,7 @@ billing user. The server is gunicorn with 2 workers (the worker class and
 threads are options) on 127.0.0.1, production-like: DEBUG off, persistent
 database connections.
 
-Load comes from a second process (this script, `load` mode): an asyncio HTTP/1.1
+Load comes from a second process (this script, `load` mode): an HTTP/1.1
 client keeping CONCURRENCY requests in flight to 127.0.0.1 only. Every phase is
 bounded by a number of requests and a number of seconds, whichever comes
 first; after a warm-up, the trivial and the coverage endpoints are measured in
@@ -30,10 +30,10 @@ Phases:
 from __future__ import annotations
 
 import argparse
-import asyncio
 import datetime as dt
 import json
 import os
+import selectors
 import socket
 import statistics
 import subprocess
@@ -52,68 +52,123 @@ ROOT = Path(__file__).resolve().parent.parent
 # --------------------------------------------------------------------------- load (second process)
 
 
-async def _one_connection(
-    path: str, token: str, port: int, deadline: float, budget: list[int], out: list[float]
-) -> int:
-    """Send requests one after the other on one connection (reopened when the
-    server closes it) until the budget or the deadline runs out. Returns errors."""
+class _Connection:
+    """One of the load's connections: a request in flight on a non-blocking socket.
+
+    Plain sockets and one selector rather than asyncio streams: the load runs
+    on the same two cores as the server, so every microsecond it spends is
+    taken from what is measured."""
+
+    def __init__(self, request: bytes, port: int) -> None:
+        self.request = request
+        self.port = port
+        self.sock: socket.socket | None = None
+        self.buffer = bytearray()
+        self.started = 0.0
+        self.length = -1  # of the body, once the head is in
+        self.head_end = -1
+        self.status = 0
+        self.close_after = False
+
+    def start(self, selector: selectors.BaseSelector) -> None:
+        self.started = time.perf_counter()
+        self.buffer.clear()
+        self.length = self.head_end = -1
+        if self.sock is None:
+            self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            self.sock.connect((HOST, self.port))  # loopback: completes at once
+            self.sock.setblocking(False)
+            selector.register(self.sock, selectors.EVENT_READ, self)
+        self.sock.sendall(self.request)
+
+    def drop(self, selector: selectors.BaseSelector) -> None:
+        if self.sock is not None:
+            selector.unregister(self.sock)
+            self.sock.close()
+            self.sock = None
+
+    def read(self) -> bool | None:
+        """Read what has arrived: True when the response is complete, None when
+        the server closed the connection early."""
+        assert self.sock is not None
+        try:
+            chunk = self.sock.recv(262144)
+        except BlockingIOError:
+            return False
+        if not chunk:
+            return None
+        self.buffer += chunk
+        if self.head_end < 0:
+            self.head_end = self.buffer.find(b"\r\n\r\n")
+            if self.head_end < 0:
+                return False
+            head = bytes(self.buffer[: self.head_end]).split(b"\r\n")
+            self.status = int(head[0].split(b" ", 2)[1])
+            self.length = 0
+            self.close_after = False
+            for line in head[1:]:
+                name, _, value = line.partition(b":")
+                name = name.strip().lower()
+                if name == b"content-length":
+                    self.length = int(value)
+                elif name == b"connection" and value.strip().lower() == b"close":
+                    self.close_after = True
+        return len(self.buffer) >= self.head_end + 4 + self.length
+
+
+def _phase(
+    path: str, token: str, port: int, concurrency: int, requests: int, seconds: float
+) -> dict[str, float]:
     request = (
         f"GET {path} HTTP/1.1\r\nHost: {HOST}:{port}\r\nAuthorization: Bearer {token}\r\n"
         "Accept: application/json\r\nConnection: keep-alive\r\n\r\n"
     ).encode()
-    errors = 0
-    reader = writer = None
-    while time.perf_counter() < deadline:
-        if budget[0] <= 0:
-            break
-        budget[0] -= 1
-        started = time.perf_counter()
-        try:
-            if writer is None or reader is None:
-                reader, writer = await asyncio.open_connection(HOST, port)
-            writer.write(request)
-            head = await reader.readuntil(b"\r\n\r\n")
-            status = int(head.split(b" ", 2)[1])
-            length = 0
-            close = False
-            for line in head.split(b"\r\n")[1:]:
-                name, _, value = line.partition(b":")
-                name = name.strip().lower()
-                if name == b"content-length":
-                    length = int(value)
-                elif name == b"connection" and value.strip().lower() == b"close":
-                    close = True
-            await reader.readexactly(length)
-        except (OSError, asyncio.IncompleteReadError, ValueError):
-            errors += 1
-            if writer is not None:
-                writer.close()
-            reader = writer = None
-            continue
-        out.append(time.perf_counter() - started)
-        if status != 200:
-            errors += 1
-        if close:
-            writer.close()
-            reader = writer = None
-    if writer is not None:
-        writer.close()
-    return errors
-
-
-async def _phase(
-    path: str, token: str, port: int, concurrency: int, requests: int, seconds: float
-) -> dict[str, float]:
     latencies: list[float] = []
-    budget = [requests]
+    errors = 0
+    sent = 0
+    selector = selectors.DefaultSelector()
     started = time.perf_counter()
     deadline = started + seconds
-    errors = await asyncio.gather(
-        *(
-            _one_connection(path, token, port, deadline, budget, latencies)
-            for _ in range(concurrency)
-        )
-    )
+    open_connections: list[_Connection] = []
+    for _ in range(min(concurrency, requests)):
+        connection = _Connection(request, port)
+        connection.start(selector)
+        open_connections.append(connection)
+        sent += 1
+    in_flight = len(open_connections)
+    while in_flight:
+        for key, _ in selector.select(timeout=1.0):
+            connection = key.data
+            try:
+                done = connection.read()
+            except (OSError, ValueError):
+                done = None
+            if done is False:
+                continue
+            now = time.perf_counter()
+            if done is None:
+                errors += 1
+            else:
+                latencies.append(now - connection.started)
+                if connection.status != 200:
+                    errors += 1
+            if done is None or connection.close_after:
+                connection.drop(selector)
+            if sent < requests and now < deadline:
+                try:
+                    connection.start(selector)
+                    sent += 1
+                    continue
+                except OSError:
+                    errors += 1
+                    connection.drop(selector)
+            connection.drop(selector)
+            in_flight -= 1
+        if time.perf_counter() > deadline + 30:
+            errors += in_flight  # a response that never came
+            break
+    selector.close()
     elapsed = time.perf_counter() - started
     latencies.sort()
 
@@ -122,7 +177,7 @@ async def _phase(
 
     return {
         "requests": len(latencies),
-        "errors": sum(errors),
+        "errors": errors,
         "seconds": round(elapsed, 2),
         "rps": round(len(latencies) / elapsed, 1),
         "p50_ms": round(pct(0.50), 1),
@@ -139,15 +194,13 @@ def load_main(args: argparse.Namespace) -> int:
     plan = json.loads(args.plan)
     results = []
     for step in plan:
-        result = asyncio.run(
-            _phase(
-                step["path"],
-                step["token"],
-                step["port"],
-                step["concurrency"],
-                step["requests"],
-                step["seconds"],
-            )
+        result = _phase(
+            step["path"],
+            step["token"],
+            step["port"],
+            step["concurrency"],
+            step["requests"],
+            step["seconds"],
         )
         results.append({"name": step["name"], "measured": step["measured"], **result})
     usage = resource.getrusage(resource.RUSAGE_SELF)
@@ -358,7 +411,18 @@ def _serve(env: dict[str, str], port: int, args: argparse.Namespace) -> subproce
         "warning",
     ]
     if args.worker_class == "gthread":
-        command += ["--threads", str(args.threads)]
+        # One connection per thread and no keep-alive: a worker takes a request
+        # only when a thread is free, so the kernel's accept queue stays the one
+        # line every request waits in (first come, first served) instead of
+        # connections piling up behind a busy worker.
+        command += [
+            "--threads",
+            str(args.threads),
+            "--worker-connections",
+            str(args.threads),
+            "--keep-alive",
+            "0",
+        ]
     process = subprocess.Popen(command, env=env, cwd=ROOT)
     for _ in range(200):
         try:

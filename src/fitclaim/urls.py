@@ -10,6 +10,10 @@ def api_not_found(request: HttpRequest) -> JsonResponse:
 
 
 urlpatterns = [
+    # First: every API call resolves its path, and the pages' patterns never start with api/.
+    path("api/v1/", api.urls),
+    # Anything else under /api/ is an API client's mistake: answer in JSON too.
+    re_path(r"^api/", api_not_found, name="api_not_found"),
     path("", include("fitclaim.web.urls")),
     path("", include("fitclaim.accounts.urls")),
     path("clients/", include("fitclaim.clients.urls")),
@@ -25,8 +29,5 @@ urlpatterns = [
     path("", include("fitclaim.payments.urls")),
     path("", include("fitclaim.coverage.urls")),
     path("", include("fitclaim.claims.urls")),
-    path("api/v1/", api.urls),
-    # Anything else under /api/ is an API client's mistake: answer in JSON too.
-    re_path(r"^api/", api_not_found, name="api_not_found"),
     path("admin/", admin.site.urls),
 ]

@@ -25,7 +25,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from fitclaim.accounts.models import ApiToken, Membership, Organization, Role, User, hash_token
-from fitclaim.accounts.selectors import membership_for_user
+from fitclaim.accounts.selectors import ApiCaller, api_caller, membership_for_user
 from fitclaim.accounts.validators import normalize_ein
 from fitclaim.audit.models import AuditAction
 from fitclaim.audit.services import audit_record, changed_fields, model_snapshot
@@ -398,23 +398,19 @@ def api_token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
     return token
 
 
-def api_token_use(*, raw: str) -> ApiToken | None:
-    """The live token matching `raw`, with its user, noting when it was used;
-    None for an unknown, revoked or malformed token or a deactivated user."""
-    if not raw or not raw.startswith(ApiToken.PREFIX):
+def api_token_use(*, raw: str) -> ApiCaller | None:
+    """The caller behind a live token (owner and membership), noting when the
+    token was used; None for an unknown, revoked or malformed token or a
+    deactivated user."""
+    caller = api_caller(raw)
+    if caller is None:
         return None
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(token_hash=hash_token(raw), revoked_at__isnull=True, user__is_active=True)
-        .first()
-    )
-    if token is None:
-        return None
+    token = caller.token
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at >= TOKEN_LAST_USED_PRECISION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
-    return token
+    return caller
 
 
 # --- the organization ---------------------------------------------------------

@@ -30,16 +30,15 @@ class TokenAuth(HttpBearer):
     """A personal API token in the Authorization header."""
 
     def authenticate(self, request: HttpRequest, token: str) -> User:
-        api_token = api_token_use(raw=token.strip())
-        if api_token is None:
+        caller = api_token_use(raw=token.strip())
+        if caller is None:
             # A wrong token is an error of its own, not a reason to fall back on
             # a session cookie that happens to ride along.
             raise AuthenticationError(message="Invalid or revoked API token")
-        user = api_token.user
+        user = caller.user
         # The rest of Django (and request_actor) sees the token's owner as the user.
         request.user = user
-        request.membership = membership_for_user(user)  # type: ignore[attr-defined]
-        request.api_token = api_token  # type: ignore[attr-defined]
+        request.membership = caller.membership  # type: ignore[attr-defined]
         return user
 
 
