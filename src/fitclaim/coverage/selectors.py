@@ -150,8 +150,12 @@ def coverage_json(*, client: Client, as_of: dt.date, version: int | None = None)
     cached = cache.get(key)
     if cached is not None:
         return bytes(cached)
-    result = _adjudicate(build_case(client=client, as_of=as_of))
-    data = orjson.dumps(result)
+    return _computed_json(client, as_of, key)
+
+
+def _computed_json(client: Client, as_of: dt.date, key: str) -> bytes:
+    """Build the case, run the engine and cache the result under `key`."""
+    data = orjson.dumps(_adjudicate(build_case(client=client, as_of=as_of)))
     cache.set(key, data, CACHE_SECONDS)
     return data
 
@@ -248,10 +252,11 @@ def coverage_json_for_view(*, by: Actor, client_id: Any, as_of: dt.date) -> byte
     if not rows:
         raise Http404("not found")
     first_name, last_name, version = rows[0]
-    data = cache.get(cache_key(pk, version, as_of))
+    key = cache_key(pk, version, as_of)
+    data = cache.get(key)
     if data is None:
-        client = access_coverage(by, pk)
-        data = coverage_json(client=client, as_of=as_of, version=version)
+        # Only now the whole record: the case is built from it.
+        data = _computed_json(access_coverage(by, pk), as_of, key)
     _audit_view_of(by, pk, f"{first_name} {last_name}", as_of)
     return bytes(data)
 
