@@ -16,6 +16,15 @@ bounded by a number of requests and a number of seconds, whichever comes
 first; after a warm-up, the trivial and the coverage endpoints are measured in
 turn (twice each, interleaved, so drift affects both alike).
 
+Each request is the last on its connection (gunicorn's sync workers close
+every connection, and the gthread runs here use no keep-alive), so the client
+says `Connection: close` and shuts down its sending side right after the
+request, as a proxy in front of gunicorn would close promptly. gunicorn waits
+after each response until the client has closed (`util.close_graceful`) and
+takes no other request meanwhile; without the half-close (`--linger`), that
+wait is the load process's own reaction time on the same two cores, and it
+is measured as if it were the server's.
+
 Phases:
 - `me`: GET /api/v1/me, the trivial endpoint (token auth, membership, JSON);
 - `coverage`: the coverage endpoint as served, cached per client version;
@@ -59,9 +68,10 @@ class _Connection:
     on the same two cores as the server, so every microsecond it spends is
     taken from what is measured."""
 
-    def __init__(self, request: bytes, port: int) -> None:
+    def __init__(self, request: bytes, port: int, half_close: bool) -> None:
         self.request = request
         self.port = port
+        self.half_close = half_close
         self.sock: socket.socket | None = None
         self.buffer = bytearray()
         self.started = 0.0
@@ -81,6 +91,9 @@ class _Connection:
             self.sock.setblocking(False)
             selector.register(self.sock, selectors.EVENT_READ, self)
         self.sock.sendall(self.request)
+        if self.half_close:
+            # Nothing more to send: the server sees our FIN with the request.
+            self.sock.shutdown(socket.SHUT_WR)
 
     def drop(self, selector: selectors.BaseSelector) -> None:
         if self.sock is not None:
@@ -118,11 +131,18 @@ class _Connection:
 
 
 def _phase(
-    path: str, token: str, port: int, concurrency: int, requests: int, seconds: float
+    path: str,
+    token: str,
+    port: int,
+    concurrency: int,
+    requests: int,
+    seconds: float,
+    half_close: bool,
 ) -> dict[str, float]:
     request = (
         f"GET {path} HTTP/1.1\r\nHost: {HOST}:{port}\r\nAuthorization: Bearer {token}\r\n"
-        "Accept: application/json\r\nConnection: keep-alive\r\n\r\n"
+        f"Accept: application/json\r\nConnection: {'close' if half_close else 'keep-alive'}"
+        "\r\n\r\n"
     ).encode()
     latencies: list[float] = []
     errors = 0
@@ -132,7 +152,7 @@ def _phase(
     deadline = started + seconds
     open_connections: list[_Connection] = []
     for _ in range(min(concurrency, requests)):
-        connection = _Connection(request, port)
+        connection = _Connection(request, port, half_close)
         connection.start(selector)
         open_connections.append(connection)
         sent += 1
@@ -201,6 +221,7 @@ def load_main(args: argparse.Namespace) -> int:
             step["concurrency"],
             step["requests"],
             step["seconds"],
+            step["half_close"],
         )
         results.append({"name": step["name"], "measured": step["measured"], **result})
     usage = resource.getrusage(resource.RUSAGE_SELF)
@@ -450,6 +471,11 @@ def main() -> int:
     parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"])
     parser.add_argument("--threads", type=int, default=4, help="threads per gthread worker")
     parser.add_argument("--no-uncached", action="store_true", help="skip the no-cache server")
+    parser.add_argument(
+        "--linger",
+        action="store_true",
+        help="keep the client's side open until the response is read (see the docstring)",
+    )
     args = parser.parse_args()
     if args.mode == "load":
         return load_main(args)
@@ -507,6 +533,7 @@ def main() -> int:
                 "requests": args.requests if measured else 2_000,
                 "seconds": seconds,
                 "measured": measured,
+                "half_close": not args.linger,
             }
 
         plan = [
@@ -543,6 +570,7 @@ def main() -> int:
     print(
         f"{dt.datetime.now(dt.UTC):%Y-%m-%d}  gunicorn 2 workers ({args.worker_class}"
         + (f", {args.threads} threads" if args.worker_class == "gthread" else "")
+        + ("; client lingers" if args.linger else "; client half-closes")
         + f"), PostgreSQL, client with {args.sessions} sessions ({answer}), "
         f"{args.concurrency} connections, phases of at most {args.duration:g} s / "
         f"{args.requests} requests"
