@@ -65,6 +65,9 @@ class CompiledQuery:
     def __init__(self, queryset: QuerySet[Any], names: Sequence[str]) -> None:
         self.alias = queryset.db
         self.names = tuple(names)
+        # The values_list names: the columns a statement built around this
+        # query (audit.services.audited_rows) can refer to.
+        self.columns: tuple[str, ...] = tuple(queryset._fields)
         compiler = queryset.query.get_compiler(using=self.alias)
         try:
             self.sql, params = compiler.as_sql()
@@ -83,11 +86,17 @@ class CompiledQuery:
             [select[0] for select in compiler.select[: compiler.col_count]]
         )
 
-    def rows(self, values: Sequence[Any]) -> list[list[Any]]:
-        if self.matches_nothing:
-            return []
-        params = [values[p] if named else p for named, p in self._params]
-        fetched = fetch_all(self.alias, self.sql, params)
+    def bind(self, values: Sequence[Any]) -> tuple[str, list[Any]]:
+        """The SQL and its parameters for these values."""
+        return self.sql, [values[p] if named else p for named, p in self._params]
+
+    def converted(self, fetched: list[tuple[Any, ...]]) -> list[list[Any]]:
+        """Fetched rows as the queryset would give them (the ORM's converters)."""
         if self._converters:
             return list(self._compiler.apply_converters(fetched, self._converters))
         return [list(row) for row in fetched]
+
+    def rows(self, values: Sequence[Any]) -> list[list[Any]]:
+        if self.matches_nothing:
+            return []
+        return self.converted(fetch_all(self.alias, *self.bind(values)))

@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from fitclaim.accounts.models import User
 from fitclaim.audit.models import AppendOnlyError, AuditAction, AuditEvent
-from fitclaim.audit.services import audit_record
+from fitclaim.audit.services import ReadSummary, audit_event, audit_record, audited_rows
+from fitclaim.compiled_queries import CompiledQuery, placeholder
 from tests.platform.conftest import Persona
 
 
@@ -231,3 +232,60 @@ def test_admin_pages_for_accounts_and_audit_open(admin: Persona) -> None:
     token_page = client.get(f"/admin/accounts/apitoken/{token.pk}/change/").content.decode()
     assert 'name="token_hash"' not in token_page  # shown, never editable
     assert client.get("/admin/accounts/apitoken/add/").status_code == 403
+
+
+# --- reads appended by SQL of their own (audited_rows) ------------------------------
+
+
+def names_query() -> CompiledQuery:
+    from fitclaim.clients.models import Client as ClientRecord
+
+    return CompiledQuery(
+        ClientRecord.objects.filter(organization_id=placeholder(0))
+        .order_by("pk")
+        .annotate(name=ClientRecord.name_in_query())
+        .values_list("pk", "name"),
+        ("organization",),
+    )
+
+
+def test_an_audited_read_appends_one_event_per_row_with_its_summary(admin: Persona) -> None:
+    from fitclaim.clients.models import Client as ClientRecord
+
+    organization = admin.organization
+    long_name = "L" * 100
+    for first, last in (("Ada", "Byron"), ("Grace", long_name)):
+        ClientRecord.objects.create(
+            organization=organization,
+            first_name=first,
+            last_name=last,
+            birth_date=dt.date(1980, 1, 1),
+        )
+    event = audit_event(actor=admin.actor(), action=AuditAction.VIEW, entity="list")
+    after = " " + "." * 250  # with a long name, past the column's length: cut as the model does
+    rows = audited_rows(
+        names_query(), (organization.pk,), event, ReadSummary("saw ", "name", after)
+    )
+    assert [name for _, name in rows] == ["Ada Byron", f"Grace {long_name}"]
+    events = list(AuditEvent.objects.filter(entity="list").order_by("pk"))
+    assert [e.summary for e in events] == [
+        f"saw Ada Byron{after}",
+        f"saw Grace {long_name}{after}"[:300],
+    ]
+    assert len(events[1].summary) == 300
+    assert all(e.actor_id == admin.user.pk and e.action == "view" for e in events)
+    assert all(e.organization_id == organization.pk and e.at is not None for e in events)
+
+
+def test_an_audited_read_that_finds_nothing_appends_nothing(admin: Persona) -> None:
+    event = audit_event(actor=admin.actor(), action=AuditAction.VIEW, entity="list")
+    assert audited_rows(names_query(), (10**9,), event, ReadSummary("", "name", "")) == []
+    assert not AuditEvent.objects.filter(entity="list").exists()
+
+
+def test_a_change_is_never_appended_by_sql_of_its_own(admin: Persona) -> None:
+    # Cached coverage learns of changes from the event's post_save.
+    event = audit_event(actor=admin.actor(), action=AuditAction.UPDATE, entity="list")
+    with pytest.raises(ValueError, match="is a change"):
+        audited_rows(names_query(), (admin.organization.pk,), event, ReadSummary("", "name", ""))
+    assert not AuditEvent.objects.filter(entity="list").exists()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Concat
 
 
 class Strategy(models.TextChoices):
@@ -59,3 +61,8 @@ class Client(models.Model):
     @property
     def name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    @staticmethod
+    def name_in_query() -> Concat:
+        """`name` as a database expression, for a query that reads only the name."""
+        return Concat("first_name", Value(" "), "last_name")

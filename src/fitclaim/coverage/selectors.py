@@ -36,7 +36,8 @@ from django.http import Http404
 
 from fitclaim.accounts.actor import Actor
 from fitclaim.accounts.models import Role
-from fitclaim.audit.services import audit_record
+from fitclaim.audit.models import AuditEvent
+from fitclaim.audit.services import ReadSummary, audit_event, audit_record, audited_rows
 from fitclaim.clients.access import as_pk
 from fitclaim.clients.models import Client
 from fitclaim.clients.selectors import access_client, clients_visible_to
@@ -180,21 +181,24 @@ def coverage_of(*, client: Client, as_of: dt.date) -> Coverage:
 # --------------------------------------------------------------------- access
 
 
-def _audit_view(by: Actor, client: Client, as_of: dt.date, *, how: str = "viewed") -> None:
-    _audit_view_of(by, client.pk, client.name, as_of, how=how)
+def _view_summary(as_of: dt.date, how: str = "viewed") -> ReadSummary:
+    """ "viewed the coverage of <the client's name> as of <date>"."""
+    return ReadSummary(f"{how} the coverage of ", "name", f" as of {as_of.isoformat()}")
 
 
-def _audit_view_of(
-    by: Actor, client_id: int, client_name: str, as_of: dt.date, *, how: str = "viewed"
-) -> None:
-    audit_record(
+def _view_event(by: Actor, client_id: int, summary: str = "") -> AuditEvent:
+    return audit_event(
         actor=by,
         action="view",
         entity="coverage",
         entity_id=client_id,
         client_id=client_id,
-        summary=f"{how} the coverage of {client_name} as of {as_of.isoformat()}",
+        summary=summary,
     )
+
+
+def _audit_view(by: Actor, client: Client, as_of: dt.date, *, how: str = "viewed") -> None:
+    _view_event(by, client.pk, _view_summary(as_of, how).text(client.name)).save()
 
 
 def access_coverage(actor: Actor, client_id: Any) -> Client:
@@ -234,8 +238,11 @@ def _visible_version_query(alias: str, role: str, portal: bool) -> CompiledQuery
         .using(alias)
         .filter(pk=client_id)
         .order_by()
-        .annotate(coverage_version=RawSQL(*_version_sql(organization_id, client_id)))  # noqa: S611
-        .values_list("first_name", "last_name", "coverage_version")[:1]
+        .annotate(
+            name=Client.name_in_query(),
+            coverage_version=RawSQL(*_version_sql(organization_id, client_id)),  # noqa: S611
+        )
+        .values_list("name", "coverage_version")[:1]
     )
     return CompiledQuery(clients, ("organization", "client", "user", "portal client"))
 
@@ -248,16 +255,21 @@ def coverage_json_for_view(*, by: Actor, client_id: Any, as_of: dt.date) -> byte
     query = _visible_version_query(
         router.db_for_read(Client), by.role, membership.client_id is not None
     )
-    rows = query.rows((membership.organization_id, pk, by.user.pk, membership.client_id))
+    # The check, the version and the audit event of the read: one statement.
+    rows = audited_rows(
+        query,
+        (membership.organization_id, pk, by.user.pk, membership.client_id),
+        _view_event(by, pk),
+        _view_summary(as_of),
+    )
     if not rows:
         raise Http404("not found")
-    first_name, last_name, version = rows[0]
+    _, version = rows[0]
     key = cache_key(pk, version, as_of)
     data = cache.get(key)
     if data is None:
         # Only now the whole record: the case is built from it.
         data = _computed_json(access_coverage(by, pk), as_of, key)
-    _audit_view_of(by, pk, f"{first_name} {last_name}", as_of)
     return bytes(data)
 
 
