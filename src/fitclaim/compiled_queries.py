@@ -24,9 +24,10 @@ def fetch_all(alias: str, sql: str, params: Sequence[Any]) -> list[tuple[Any, ..
     """Run a query that runs on every request and fetch its rows.
 
     On PostgreSQL it goes through a server-binding cursor, so psycopg prepares
-    it after a few runs (psycopg's `prepare_threshold`, per connection) and the
-    database stops planning it afresh each time; the ORM's own cursors bind on
-    the client, which cannot prepare. Elsewhere: the usual cursor."""
+    it after a few runs on a connection (`prepare_threshold`, which Django
+    leaves off unless the settings give it: DATABASE_PREPARE_THRESHOLD) and the
+    database plans it once instead of on every call; the ORM's own cursors bind
+    on the client, which cannot prepare. Elsewhere: the usual cursor."""
     connection = connections[alias]
     if connection.vendor != "postgresql":
         with connection.cursor() as cursor:

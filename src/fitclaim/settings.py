@@ -154,6 +154,14 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60 if PRODUCTION else 0),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The few queries every API call runs go through server-binding cursors
+    # (fitclaim.compiled_queries.fetch_all): prepared after this many runs on a
+    # connection, they are planned once instead of on every call. The ORM's own
+    # cursors bind on the client and are never prepared. 0 turns it off (for a
+    # pooler that cannot keep prepared statements, such as PgBouncer < 1.21).
+    prepare_threshold = env_int("DATABASE_PREPARE_THRESHOLD", 5)
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = prepare_threshold or None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers proceed while one writer commits; IMMEDIATE takes the write
     # lock at BEGIN so two writers queue instead of failing mid-transaction.

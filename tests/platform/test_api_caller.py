@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
 from fitclaim.accounts.models import ApiToken, Membership, Organization, Role
@@ -113,3 +115,23 @@ def test_the_api_answers_404_for_a_token_whose_owner_has_no_organization(
     ApiToken.objects.create(user=loner, name="t", token_hash=hash_token(raw), hint=raw[:8])
     response = HttpClient().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {raw}")
     assert response.status_code == 404
+
+
+def test_the_per_call_queries_are_prepared_on_postgresql(world: World) -> None:  # noqa: F811
+    """Every API call runs the caller query, and a coverage read the audited
+    access check: after a few runs on a connection both are prepared
+    statements, planned once (settings: DATABASE_PREPARE_THRESHOLD)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    from fitclaim.coverage.selectors import coverage_json_for_view
+
+    raw = token_for(world, "billing")
+    actor = world["billing"].actor(via="api")
+    for _ in range(settings.DATABASES["default"]["OPTIONS"]["prepare_threshold"] + 1):
+        assert api_caller(raw) is not None
+        coverage_json_for_view(by=actor, client_id=world.dana.pk, as_of=timezone.localdate())
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement, generic_plans + custom_plans FROM pg_prepared_statements")
+        prepared = cursor.fetchall()
+    assert any('FROM "accounts_apitoken" t' in sql and runs >= 1 for sql, runs in prepared)
+    assert any(sql.startswith("WITH visible AS") and runs >= 1 for sql, runs in prepared)
