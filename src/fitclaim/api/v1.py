@@ -134,6 +134,12 @@ api.get("/docs/assets/{name}", auth=None, include_in_schema=False, url_name="doc
 # has none yet is skipped, so this module never depends on their progress. A
 # router that fails to import for any other reason fails loudly.
 RECORD_ROUTERS = (
+    # The coverage read first: it is the most frequent call, and Django's URL
+    # resolver does work for every pattern tried before the one that matches,
+    # on success too (about 1 microsecond each; it was the 80th of 99). No two
+    # routers' paths overlap, so the order changes nothing but this and the
+    # order of the OpenAPI document.
+    ("", "fitclaim.coverage.api"),
     ("/clients", "fitclaim.clients.api"),
     ("/trainers", "fitclaim.trainers.api"),
     ("/providers", "fitclaim.providers.api"),
@@ -146,7 +152,6 @@ RECORD_ROUTERS = (
     ("", "fitclaim.preauths.api"),
     ("", "fitclaim.training.api"),
     ("", "fitclaim.payments.api"),
-    ("", "fitclaim.coverage.api"),
     ("", "fitclaim.claims.api"),
 )
 
