@@ -182,7 +182,7 @@ def coverage_of(*, client: Client, as_of: dt.date) -> Coverage:
 
 
 def _view_summary(as_of: dt.date, how: str = "viewed") -> ReadSummary:
-    """ "viewed the coverage of <the client's name> as of <date>"."""
+    """The summary of a view: `viewed the coverage of <name> as of <date>`."""
     return ReadSummary(f"{how} the coverage of ", "name", f" as of {as_of.isoformat()}")
 
 
@@ -249,7 +249,10 @@ def _visible_version_query(alias: str, role: str, portal: bool) -> CompiledQuery
 
 def coverage_json_for_view(*, by: Actor, client_id: Any, as_of: dt.date) -> bytes:
     """The engine's result JSON for the API and the command line; audited.
-    Raises CoverageFailed when the engine refuses the stored records."""
+    Raises CoverageFailed when the engine refuses the stored records.
+
+    The view is audited as soon as access is granted, by the statement that
+    checks it, so even a read that then fails (CoverageFailed) is on record."""
     pk = as_pk(client_id)
     membership = by.membership
     query = _visible_version_query(
