@@ -91,3 +91,27 @@ def test_serve_without_demo_data_says_how_to_load_it(
     out = capsys.readouterr().out
     assert "http://127.0.0.1:8000" in out
     assert "fitclaim demo" in out
+
+
+@pytest.mark.parametrize(("setting", "threshold"), [(None, 5), ("3", 3), ("0", None)])
+def test_prepared_statements_follow_database_prepare_threshold(
+    tmp_path: Path, setting: str | None, threshold: int | None
+) -> None:
+    env = production_env(tmp_path) | {"DATABASE_URL": "postgres://fitclaim@db.example:5432/fc"}
+    env.pop("DATABASE_PREPARE_THRESHOLD", None)
+    if setting is not None:
+        env["DATABASE_PREPARE_THRESHOLD"] = setting
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from fitclaim import settings; "
+            "print(settings.DATABASES['default']['OPTIONS']['prepare_threshold'])",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(threshold)
