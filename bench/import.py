@@ -23,9 +23,9 @@ import datetime as dt
 import os
 import random
 import sys
-import tempfile
 import time
-import uuid
+
+from _database import fresh_database
 
 CLIENTS = 500
 TRAINERS = ("Sam Ortiz", "Jo Kim", "Ana Lee", "Ben Cruz", "Kai Park")
@@ -55,27 +55,7 @@ def main() -> int:
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", ""))
     args = parser.parse_args()
 
-    data_dir = tempfile.mkdtemp(prefix="fc-bench-import-")
-    os.environ["FITCLAIM_DATA_DIR"] = data_dir
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fitclaim.settings")
-    dropper = None
-    if args.database_url.startswith("postgres"):
-        import psycopg
-
-        server = args.database_url.rsplit("/", 1)[0]
-        name = f"fc_bench_import_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(server + "/postgres", autocommit=True) as admin:
-            admin.execute(f'CREATE DATABASE "{name}"')
-        os.environ["DATABASE_URL"] = f"{server}/{name}"
-
-        def dropper() -> None:
-            with psycopg.connect(server + "/postgres", autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-        database = "PostgreSQL"
-    else:
-        os.environ.pop("DATABASE_URL", None)
-        database = "SQLite"
+    database, drop = fresh_database(args.database_url, "bench-import")
 
     import django
 
@@ -119,11 +99,7 @@ def main() -> int:
         found = TrainingSession.objects.count()
         vendor = connection.vendor
     finally:
-        from django.db import connections
-
-        connections.close_all()
-        if dropper is not None:
-            dropper()
+        drop()
 
     print(
         f"database: {database} ({vendor}); rows: {args.rows:,}; file: {len(content) / 1e6:.1f} MB"
