@@ -10,9 +10,10 @@ The cache. Building a case takes a handful of queries and the engine a few
 milliseconds for a long history, so a result is cached under
 (client, version, as_of). The version is the number of `CoverageChange` rows
 the client's changes (and its organization's) have appended so far
-(coverage/signals.py): it moves forward exactly when such a change commits, so
-a stale result is never read again, and every process sees the same version
-whatever cache backend is configured. It is read *before* the case, so a
+(coverage/signals.py), counting those compacting has folded into tallies
+(coverage/services.py): it moves forward exactly when such a change commits,
+so a stale result is never read again, and every process sees the same
+version whatever cache backend is configured. It is read *before* the case, so a
 result cached under a version is never older than that version.
 """
 
@@ -44,7 +45,7 @@ from fitclaim.clients.selectors import access_client, clients_visible_to
 from fitclaim.compiled_queries import CompiledQuery, placeholder
 from fitclaim.coverage import engine_ids
 from fitclaim.coverage.case import CaseBuild, build_case
-from fitclaim.coverage.models import CoverageChange
+from fitclaim.coverage.models import WHOLE_ORGANIZATION, CoverageChange, CoverageChangeTally
 from fitclaim.domain.case_checks import InvalidCase
 from fitclaim.domain.engine import adjudicate
 
@@ -88,15 +89,23 @@ class Coverage:
 
 
 def _version_sql(organization_id: int, client_id: int) -> tuple[str, list[int]]:
-    """How many changes a client's coverage has seen (see the module docstring).
+    """How many changes a client's coverage has seen (see the module docstring):
+    its rows and its organization's, plus what compacting folded into tallies.
 
+    One statement, so rows and tallies are read in one snapshot: a compaction
+    committing in between would otherwise count its rows twice or not at all.
     Plain SQL: this runs on every request, cached or not, and the ORM spends
     longer building this query than the database spends answering it."""
-    table = CoverageChange._meta.db_table
+    changes = CoverageChange._meta.db_table
+    tallies = CoverageChangeTally._meta.db_table
     return (
-        f"SELECT COUNT(*) FROM {table} "  # noqa: S608 (a table name, no input)
-        "WHERE organization_id = %s AND (client_id = %s OR client_id IS NULL)",
-        [organization_id, client_id],
+        f"SELECT (SELECT COUNT(*) FROM {changes} "  # noqa: S608 (table names, no input)
+        "WHERE organization_id = %s AND (client_id = %s OR client_id IS NULL)) "
+        f"+ COALESCE((SELECT changes FROM {tallies} "
+        "WHERE organization_id = %s AND client_id = %s), 0) "
+        f"+ COALESCE((SELECT changes FROM {tallies} "
+        f"WHERE organization_id = %s AND client_id = {WHOLE_ORGANIZATION}), 0)",
+        [organization_id, client_id, organization_id, client_id, organization_id],
     )
 
 
@@ -109,9 +118,10 @@ def coverage_version(client: Client) -> int:
 
 
 def coverage_versions(*, organization_id: int, client_ids: Iterable[int]) -> dict[int, int]:
-    """coverage_version for many clients of one organization, in one query."""
+    """coverage_version for many clients of one organization, in one query
+    (rows and tallies in one snapshot, as in `_version_sql`)."""
     ids = list(client_ids)
-    counts = dict(
+    rows = (
         CoverageChange.objects.filter(organization_id=organization_id)
         .filter(Q(client_id__in=ids) | Q(client_id__isnull=True))
         .order_by()
@@ -119,8 +129,14 @@ def coverage_versions(*, organization_id: int, client_ids: Iterable[int]) -> dic
         .annotate(n=Count("id"))
         .values_list("client_id", "n")
     )
-    everyone = counts.get(None, 0)
-    return {pk: counts.get(pk, 0) + everyone for pk in ids}
+    tallies = CoverageChangeTally.objects.filter(
+        organization_id=organization_id, client_id__in=[*ids, WHOLE_ORGANIZATION]
+    ).values_list("client_id", "changes")
+    counts: dict[int, int] = defaultdict(int)
+    for client_id, n in rows.union(tallies, all=True):
+        counts[client_id or WHOLE_ORGANIZATION] += n
+    everyone = counts[WHOLE_ORGANIZATION]
+    return {pk: counts[pk] + everyone for pk in ids}
 
 
 def cache_key(client_id: int, version: int, as_of: dt.date) -> str:
