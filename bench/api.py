@@ -47,12 +47,12 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import textwrap
 import time
-import uuid
 from pathlib import Path
 from typing import Any
+
+from _database import fresh_database
 
 HOST = "127.0.0.1"  # the load never leaves this machine
 ROOT = Path(__file__).resolve().parent.parent
@@ -239,23 +239,6 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind((HOST, 0))
         return int(sock.getsockname()[1])
-
-
-def _fresh_database(server_url: str) -> tuple[str, str]:
-    import psycopg
-
-    name = f"fc_bench_api_{uuid.uuid4().hex[:8]}"
-    base, _, _ = server_url.rpartition("/")
-    with psycopg.connect(server_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return f"{base}/{name}", name
-
-
-def _drop_database(server_url: str, name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(server_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _set_up(sessions: int) -> dict[str, object]:
@@ -482,8 +465,8 @@ def main() -> int:
     if not args.database_url.startswith(("postgres://", "postgresql://")):
         raise SystemExit("--database-url: a PostgreSQL server is required")
 
-    database_url, name = _fresh_database(args.database_url)
-    data_dir = tempfile.mkdtemp(prefix="fc-bench-api-")
+    _, drop_database = fresh_database(args.database_url, "bench-api")
+    database_url, data_dir = os.environ["DATABASE_URL"], os.environ["FITCLAIM_DATA_DIR"]
     (Path(data_dir) / "static").mkdir()
     Path(data_dir, "bench_nocache.py").write_text(
         textwrap.dedent(
@@ -565,7 +548,7 @@ def main() -> int:
             server.terminate()
         for server in servers:
             server.wait(timeout=30)
-        _drop_database(args.database_url, name)
+        drop_database()
 
     print(
         f"{dt.datetime.now(dt.UTC):%Y-%m-%d}  gunicorn 2 workers ({args.worker_class}"
