@@ -87,38 +87,11 @@ def audit_event(
     )
 
 
-def audit_record(
-    *,
-    actor: Actor | None,
-    action: str | AuditAction,
-    entity: str,
-    entity_id: object = "",
-    client_id: int | None = None,
-    changes: dict[str, Any] | None = None,
-    summary: str = "",
-    organization: Any = None,
-    ip: str | None = None,
-    user: Any = None,
-    actor_label: str = "",
-    via: str | None = None,
-) -> AuditEvent:
-    """Append one event to the audit trail (see `audit_event`)."""
-    event = audit_event(
-        actor=actor,
-        action=action,
-        entity=entity,
-        entity_id=entity_id,
-        client_id=client_id,
-        changes=changes,
-        summary=summary,
-        organization=organization,
-        ip=ip,
-        user=user,
-        actor_label=actor_label,
-        via=via,
-    )
-    event.save()
-    return event
+def audit_record(**event: Any) -> AuditEvent:
+    """Append one event to the audit trail: `audit_event(**event)`, saved."""
+    recorded = audit_event(**event)
+    recorded.save()
+    return recorded
 
 
 SUMMARY_LENGTH = AuditEvent._meta.get_field("summary").max_length or 300
